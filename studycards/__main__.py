@@ -1,0 +1,5 @@
+"""Allow `python -m studycards`."""
+
+from studycards.cli import main
+
+main()

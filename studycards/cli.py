@@ -1,0 +1,158 @@
+"""The `studycards` command: resolve the collection, call the library, render with rich."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from studycards.errors import StudycardsError
+from studycards.location import collection_path, presets_folder
+
+Clock = Callable[[], datetime]
+
+app = typer.Typer(
+    help="Spaced-repetition flashcards for the terminal: question files in, SM-2 reviews out.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def system_clock() -> datetime:
+    """Now, in the user's local time zone (study days roll over at a local hour)."""
+    return datetime.now().astimezone()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    collection: Annotated[
+        Path | None,
+        typer.Option(
+            "--collection",
+            "-c",
+            help="Collection file (default: $STUDYCARDS_COLLECTION, else your user data folder).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    obj = ctx.ensure_object(dict)
+    obj["collection"] = collection_path(collection)
+    obj.setdefault("clock", system_clock)
+
+
+def _context(ctx: typer.Context) -> tuple[Path, datetime]:
+    return ctx.obj["collection"], ctx.obj["clock"]()
+
+
+def _fail(err: StudycardsError) -> typer.Exit:
+    from rich.console import Console
+
+    Console(stderr=True).print(f"[bold red]error:[/] {err}", highlight=False, markup=True)
+    return typer.Exit(1)
+
+
+@app.command("import")
+def import_command(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Files or folders to import (default: every preset's sources).", show_default=False
+        ),
+    ] = None,
+    deck: Annotated[
+        str | None, typer.Option("--deck", "-d", help="Put every card in this deck.")
+    ] = None,
+    prune: Annotated[
+        bool, typer.Option("--prune", help="Delete cards their source files no longer hold.")
+    ] = False,
+    presets: Annotated[
+        Path | None,
+        typer.Option(
+            "--presets",
+            help="Deck presets folder (default: $STUDYCARDS_DECKS or ./decks).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Turn question files into cards; re-importing updates text and keeps review history."""
+    from studycards.cli_render import import_progress, print_import_summary
+    from studycards.importer import ImportTarget, import_sources
+    from studycards.presets import load_presets
+
+    collection, now = _context(ctx)
+    try:
+        if paths:
+            targets = [ImportTarget(tuple(paths), deck)]
+        else:
+            folder = presets_folder(presets)
+            found = load_presets(folder) if folder.is_dir() else []
+            if not found:
+                raise StudycardsError(
+                    f"nothing to import: give files or folders, or put deck presets in {folder}/"
+                )
+            targets = [
+                ImportTarget(p.sources, deck or p.settings.name, None if deck else p.settings)
+                for p in found
+            ]
+        with import_progress() as progress:
+            summary = import_sources(collection, targets, now, prune=prune, progress=progress)
+    except StudycardsError as err:
+        raise _fail(err) from None
+    print_import_summary(summary, collection)
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+@app.command("decks")
+def decks_command(ctx: typer.Context) -> None:
+    """Every deck with its cards, and the new, learning and due cards for today."""
+    from studycards.cli_render import print_decks
+    from studycards.store.db import connect
+    from studycards.store.queries import deck_overview
+
+    collection, now = _context(ctx)
+    try:
+        conn = connect(collection)
+        try:
+            overview = deck_overview(conn, now)
+        finally:
+            conn.close()
+    except StudycardsError as err:
+        raise _fail(err) from None
+    print_decks(overview)
+
+
+@app.command("cards")
+def cards_command(
+    ctx: typer.Context,
+    deck: Annotated[
+        str | None, typer.Option("--deck", "-d", help="Only this deck and its children.")
+    ] = None,
+) -> None:
+    """List cards with their next due date, soonest first."""
+    from studycards.cli_render import print_cards
+    from studycards.convert import deck_name
+    from studycards.store.db import connect
+    from studycards.store.queries import card_listing
+
+    collection, now = _context(ctx)
+    try:
+        conn = connect(collection)
+        try:
+            listing = card_listing(conn, deck_name(deck) if deck is not None else None)
+        finally:
+            conn.close()
+    except StudycardsError as err:
+        raise _fail(err) from None
+    print_cards(listing, now.date())
+
+
+def main(obj: dict[str, Any] | None = None) -> None:
+    """Console-script entry point."""
+    app(obj=obj or {})

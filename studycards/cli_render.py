@@ -1,0 +1,109 @@
+"""How the CLI shows results: rich tables, a progress bar, summaries. No logic of its own."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from studycards.importer import ImportSummary
+from studycards.importer import Progress as ProgressCallback
+from studycards.model import CardState
+from studycards.store.queries import CardListing, DeckCounts
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+@contextmanager
+def import_progress() -> Iterator[ProgressCallback]:
+    """A progress bar on stderr while files are read; silent when stderr is not a terminal."""
+    bar = Progress(
+        TextColumn("importing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+    task = bar.add_task("import", total=None)
+
+    def advance(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    with bar:
+        yield advance
+
+
+def print_import_summary(summary: ImportSummary, collection: Path) -> None:
+    out.print(
+        f"cards: [green]{summary.new} new[/], [cyan]{summary.updated} updated[/], "
+        f"{summary.unchanged} unchanged"
+        + (f", [red]{len(summary.failed)} failed[/]" if summary.failed else ", 0 failed")
+    )
+    read = summary.files - summary.files_unchanged
+    out.print(
+        f"files: {summary.files} found, {read} read, {summary.files_unchanged} unchanged"
+        f" (skipped), {len(summary.skipped)} not question files",
+        style="dim",
+    )
+    out.print(f"collection: {collection}", style="dim", soft_wrap=True)
+    for path in summary.skipped:
+        out.print(f"  skipped {path} (not .md, .markdown or .txt)", style="dim")
+    for problem in summary.failed:
+        err.print(f"[bold red]failed:[/] {problem}", markup=True)
+    if summary.stale:
+        verb = "deleted" if summary.pruned else "kept; --prune deletes them"
+        out.print(f"[yellow]{len(summary.stale)} card(s) no longer in their source ({verb}):[/]")
+        for card in summary.stale:
+            out.print(f"  #{card.id} {_short(card.front)}  [dim]{card.source}[/]")
+
+
+def print_decks(decks: list[DeckCounts]) -> None:
+    if not decks:
+        out.print("No decks yet: `studycards import PATH` turns question files into cards.")
+        return
+    table = Table("Deck", "Cards", "New", "Learning", "Due today")
+    for deck in decks:
+        label = "  " * deck.depth + deck.name.rsplit("::", 1)[-1]
+        table.add_row(
+            label,
+            str(deck.cards),
+            f"[blue]{deck.new}[/]" if deck.new else "0",
+            f"[red]{deck.learning}[/]" if deck.learning else "0",
+            f"[green]{deck.due}[/]" if deck.due else "0",
+        )
+    out.print(table)
+
+
+_STATE_NAMES = {CardState.NEW: "new", CardState.LEARNING: "re-drill", CardState.REVIEW: "review"}
+
+
+def print_cards(cards: list[CardListing], today: date) -> None:
+    if not cards:
+        out.print("No cards.")
+        return
+    table = Table("ID", "Deck", "Question", "State", "Due", "Interval", "Ease")
+    for card in cards:
+        due = "—" if card.due is None else ("today" if card.due <= today else card.due.isoformat())
+        table.add_row(
+            str(card.id),
+            card.deck,
+            _short(card.front),
+            _STATE_NAMES[card.state],
+            due,
+            f"{card.interval}d" if card.interval else "—",
+            f"{card.ease:.2f}",
+        )
+    out.print(table)
+
+
+def _short(text: str, width: int = 70) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1] + "…"

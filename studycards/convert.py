@@ -1,0 +1,85 @@
+"""Records -> card drafts. Pure: no I/O, same record in, same cards out.
+
+Card identity (the draft's `key`) must survive edits of the text and moves of the file, so it is
+never the path: a record's `id`, or its normalised question when it has none; an article
+section's normalised article title and heading.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from studycards.model import CardDraft
+from studycards.sources.records import Article, QaRecord, Record
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Identity form of a text: Unicode-normalised, case-folded, whitespace collapsed."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
+
+
+def deck_name(name: str) -> str:
+    """A deck name in Anki's `Parent::Child` form with stray spaces removed ('' if blank)."""
+    parts = [" ".join(part.split()) for part in name.split("::")]
+    return "::".join(part for part in parts if part)
+
+
+def deck_for(record: Record, forced: str | None = None) -> str:
+    """The deck rule: a forced deck wins, else the record's subject, else its folder's name."""
+    return deck_name(forced or record.subject or record.path.parent.name or "Default") or "Default"
+
+
+def convert(record: Record, deck: str | None = None) -> list[CardDraft]:
+    """Every card a record yields: one per Q&A record, one per article section with text."""
+    target = deck_for(record, deck)
+    source = str(record.path)
+    if isinstance(record, QaRecord):
+        key = f"id:{record.id}" if record.id else f"q:{normalise(record.question)}"
+        return [
+            CardDraft(
+                key=key,
+                deck=target,
+                front=record.question,
+                back=record.answer,
+                source=source,
+                subject=record.subject,
+                tags=record.tags,
+                url=record.url,
+                related=record.related,
+            )
+        ]
+    return _section_cards(record, target, source)
+
+
+def _section_cards(article: Article, deck: str, source: str) -> list[CardDraft]:
+    cards: list[CardDraft] = []
+    used: dict[str, int] = {}
+    title_key = normalise(article.title)
+    for section in article.sections:
+        key = f"section:{title_key}::{normalise(section.heading)}"
+        used[key] = used.get(key, 0) + 1
+        if used[key] > 1:  # the same heading twice in one article: number the repeats
+            key = f"{key}#{used[key]}"
+        cards.append(
+            CardDraft(
+                key=key,
+                deck=deck,
+                front=_section_front(article.title, section.heading),
+                back=section.body,
+                source=source,
+                subject=article.subject,
+                context=article.lead,
+                tags=article.tags,
+            )
+        )
+    return cards
+
+
+def _section_front(title: str, heading: str) -> str:
+    """A question heading stands alone; any other heading needs the article title for sense."""
+    if heading.rstrip().endswith("?") or normalise(heading) == normalise(title):
+        return heading
+    return f"{title} — {heading}"

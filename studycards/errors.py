@@ -1,0 +1,40 @@
+"""Errors meant for the user: each says what went wrong and where, never a traceback."""
+
+from pathlib import Path
+
+
+class StudycardsError(Exception):
+    """An error meant for the user, not a traceback."""
+
+
+class SourceError(StudycardsError):
+    """A question file that cannot become cards; the rest of the batch goes on."""
+
+    def __init__(self, path: Path, problem: str, line: int | None = None) -> None:
+        self.path, self.problem, self.line = path, problem, line
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {problem}")
+
+    def __reduce__(self) -> tuple[type, tuple[Path, str, int | None]]:
+        """Keep the fields when the error crosses from a parsing worker process."""
+        return (type(self), (self.path, self.problem, self.line))
+
+
+class SchemaError(StudycardsError):
+    """The collection file cannot be used by this version of studycards."""
+
+
+class PresetError(StudycardsError):
+    """A deck preset file is malformed."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        self.path, self.problem = path, problem
+        super().__init__(f"{path}: {problem}")
+
+
+class DeckNotFoundError(StudycardsError):
+    """A command named a deck the collection does not have."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(f"no deck named {name!r} in this collection")

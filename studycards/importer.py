@@ -1,0 +1,284 @@
+"""Question files -> the collection: walk, skip the unchanged, parse in parallel, store.
+
+The unchanged check needs only the stdlib (hash the bytes, compare with the stored digest), so a
+no-op re-import never loads YAML or SQLModel. Files that changed are parsed on every core while
+this process loads SQLModel; then they are written in large transactions. A file's cards go in
+whole or not at all: every per-file check runs before the write, and if a batch transaction
+fails anyway, each of its files is retried in a transaction of its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from studycards.convert import convert
+from studycards.errors import SourceError
+from studycards.model import DeckSettings, SourceFile
+from studycards.sources.frontmatter import parse_document
+from studycards.sources.text import decode_source
+from studycards.sources.walk import walk_sources
+from studycards.store.db import connect
+from studycards.store.queries import cards_of_sources, deck_settings, source_digests
+
+if TYPE_CHECKING:
+    from studycards.store.cards import WriteResult
+
+Progress = Callable[[int, int], None]  # (files settled so far, files in all)
+
+_PARALLEL_FROM = 256  # below this many files a process pool costs more than it saves
+_PARSE_CHUNK = 64
+_WRITE_BATCH = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class ImportTarget:
+    """Paths to import and the deck they go to (None: each record's own subject or folder)."""
+
+    paths: tuple[Path, ...]
+    deck: str | None = None
+    settings: DeckSettings | None = None  # from a preset: the deck's limits and timing
+
+
+@dataclass(frozen=True, slots=True)
+class StaleCard:
+    """A stored card whose source no longer holds it."""
+
+    id: int
+    front: str
+    source: str
+
+
+@dataclass(slots=True)
+class ImportSummary:
+    files: int = 0
+    files_unchanged: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: list[SourceError] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+    stale: list[StaleCard] = field(default_factory=list)
+    pruned: int = 0
+
+
+def digest(data: bytes, deck: str | None) -> str:
+    """What makes an import of a file a no-op: the same bytes into the same deck rule."""
+    return hashlib.blake2b((deck or "").encode() + b"\0" + data, digest_size=16).hexdigest()
+
+
+def import_sources(
+    db_path: Path,
+    targets: Sequence[ImportTarget],
+    now: datetime,
+    *,
+    prune: bool = False,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> ImportSummary:
+    """Import every question file under `targets`; failures are collected, never raised."""
+    summary = ImportSummary()
+    found: dict[Path, str | None] = {}
+    folders: list[Path] = []
+    for target in targets:
+        walk = walk_sources(list(target.paths))
+        summary.failed += [SourceError(path, "no such file or folder") for path in walk.missing]
+        summary.skipped += walk.skipped
+        folders += walk.folders
+        for path in walk.files:
+            found.setdefault(path, target.deck)
+    summary.files = len(found)
+    report = progress or (lambda done, total: None)
+    conn = connect(db_path)
+    try:
+        known = source_digests(conn)
+        todo = _changed(found, known, summary)
+        report(summary.files_unchanged, summary.files)
+        settings = {t.settings.name: t.settings for t in targets if t.settings is not None}
+        if todo or _settings_changed(conn, settings):
+            _parse_and_store(db_path, todo, settings, now, summary, report, workers)
+        vanished = _vanished(known, set(map(str, found)), folders)
+        summary.stale += [StaleCard(*row) for row in cards_of_sources(conn, vanished)]
+    finally:
+        conn.close()
+    if prune and summary.stale:
+        from sqlmodel import Session
+
+        from studycards.store.cards import delete_cards
+        from studycards.store.db import engine
+
+        with Session(engine(db_path)) as session, session.begin():
+            delete_cards(session, [card.id for card in summary.stale], vanished)
+        summary.pruned = len(summary.stale)
+    return summary
+
+
+def _changed(
+    found: dict[Path, str | None], known: dict[str, tuple[str, int]], summary: ImportSummary
+) -> list[tuple[str, str | None, bytes | None]]:
+    """Files to parse: (path, deck, bytes if already read). Unchanged ones are counted."""
+    todo: list[tuple[str, str | None, bytes | None]] = []
+    for path, deck in found.items():
+        name = str(path)
+        stored = known.get(name)
+        if stored is None:
+            todo.append((name, deck, None))  # a new file: a worker reads it
+            continue
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            summary.failed.append(SourceError(path, f"cannot be read: {err.strerror}"))
+            continue
+        if digest(data, deck) == stored[0]:
+            summary.files_unchanged += 1
+            summary.unchanged += stored[1]
+        else:
+            todo.append((name, deck, data))
+    return todo
+
+
+def _settings_changed(conn: sqlite3.Connection, settings: dict[str, DeckSettings]) -> bool:
+    """True when a preset's limits or timing differ from its deck's stored ones."""
+    if not settings:
+        return False
+    stored = deck_settings(conn)
+    return any(stored.get(name) != wanted for name, wanted in settings.items())
+
+
+def _vanished(known: dict[str, tuple[str, int]], found: set[str], folders: list[Path]) -> list[str]:
+    """Imported files, under a folder walked now, that are gone from disk."""
+    prefixes = tuple(f"{folder}{os.sep}" for folder in folders)
+    if not prefixes:
+        return []
+    return [
+        path
+        for path in known
+        if path.startswith(prefixes) and path not in found and not Path(path).exists()
+    ]
+
+
+def _parse_and_store(
+    db_path: Path,
+    todo: list[tuple[str, str | None, bytes | None]],
+    settings: dict[str, DeckSettings],
+    now: datetime,
+    summary: ImportSummary,
+    report: Progress,
+    workers: int | None,
+) -> None:
+    parsed: list[SourceFile] = []
+    claimed: dict[str, str] = {}
+    done = summary.files_unchanged
+    for results in _parse_all(todo, workers):
+        for result in results:
+            if isinstance(result, SourceError):
+                summary.failed.append(result)
+            elif duplicate := _first_duplicate(result, claimed):
+                summary.failed.append(duplicate)
+            else:
+                parsed.append(result)
+        done += len(results)
+        report(done, summary.files)
+    _store(db_path, parsed, settings, now, summary)
+
+
+def _first_duplicate(file: SourceFile, claimed: dict[str, str]) -> SourceError | None:
+    """Two files of one batch with the same card identity: the later one is refused."""
+    for card in file.cards:
+        owner = claimed.get(card.key)
+        if owner is not None and owner != file.path:
+            kind, _, value = card.key.partition(":")
+            what = f"id {value}" if kind == "id" else f"card {value!r}"
+            return SourceError(Path(file.path), f"duplicate {what}: {owner} has it too")
+    for card in file.cards:
+        claimed[card.key] = file.path
+    return None
+
+
+def _parse_all(
+    todo: list[tuple[str, str | None, bytes | None]], workers: int | None
+) -> Iterator[list[SourceFile | SourceError]]:
+    """Parse results in input order, a chunk at a time, on every core for big batches."""
+    chunks = [todo[start : start + _PARSE_CHUNK] for start in range(0, len(todo), _PARSE_CHUNK)]
+    workers = workers or os.cpu_count() or 1
+    if workers < 2 or len(todo) < _PARALLEL_FROM:
+        yield from map(_parse_chunk, chunks)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        results = pool.map(_parse_chunk, chunks)
+        import studycards.store.cards  # noqa: F401  (load SQLModel while the workers parse)
+
+        yield from results
+
+
+def _parse_chunk(
+    chunk: list[tuple[str, str | None, bytes | None]],
+) -> list[SourceFile | SourceError]:
+    return [_parse_one(*item) for item in chunk]
+
+
+def _parse_one(name: str, deck: str | None, data: bytes | None) -> SourceFile | SourceError:
+    path = Path(name)
+    try:
+        if data is None:
+            data = path.read_bytes()
+    except OSError as err:
+        return SourceError(path, f"cannot be read: {err.strerror}")
+    try:
+        record = parse_document(path, decode_source(path, data))
+    except SourceError as err:
+        return err
+    return SourceFile(name, digest(data, deck), tuple(convert(record, deck)))
+
+
+def _store(
+    db_path: Path,
+    files: list[SourceFile],
+    settings: dict[str, DeckSettings],
+    now: datetime,
+    summary: ImportSummary,
+) -> None:
+    """Write in large transactions; a batch that fails is retried a file at a time."""
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlmodel import Session
+
+    from studycards.store.cards import write_files
+    from studycards.store.db import engine
+    from studycards.store.rows import to_ms
+
+    db = engine(db_path)
+    now_ms = to_ms(now)
+
+    def write(batch: list[SourceFile]) -> WriteResult:
+        with Session(db) as session, session.begin():
+            return write_files(session, batch, now_ms, settings)
+
+    batches = [files[i : i + _WRITE_BATCH] for i in range(0, len(files), _WRITE_BATCH)] or [[]]
+    for batch in batches:
+        try:
+            results = [write(batch)]
+        except SQLAlchemyError:
+            results = []
+            for file in batch:
+                try:
+                    results.append(write([file]))
+                except SQLAlchemyError as err:
+                    problem = f"could not be stored: {err.orig or err}"
+                    summary.failed.append(SourceError(Path(file.path), problem))
+        for result in results:
+            summary.new += result.new
+            summary.updated += result.updated
+            summary.unchanged += result.unchanged
+            summary.failed += result.failed
+            summary.stale += [StaleCard(*row) for row in result.stale]
+    db.dispose()

@@ -1,0 +1,146 @@
+"""Plain values that cross layers: cards, their schedule, grades and review log entries.
+
+Nothing here does I/O or reads the clock; the store converts its rows to these at its edge.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import IntEnum
+
+
+class Grade(IntEnum):
+    """The four answer buttons, valued as the SM-2 quality q (0..5) each one stands for.
+
+    Again -> 1 (wrong, but recognised once seen), Hard -> 3 (right with serious difficulty),
+    Good -> 4 (right after hesitation), Easy -> 5 (perfect). SM-2 grades 0 and 2 have no button:
+    they schedule exactly like 1 (a lapse), so a separate button would only add noise.
+    """
+
+    AGAIN = 1
+    HARD = 3
+    GOOD = 4
+    EASY = 5
+
+
+class CardState(IntEnum):
+    """Where a card is in its life: never seen, being re-drilled today, or in review."""
+
+    NEW = 0
+    LEARNING = 1
+    REVIEW = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Sm2:
+    """SM-2's memory of one card: successful repetitions in a row, E-Factor, last interval."""
+
+    reps: int = 0
+    ease: float = 2.5
+    interval: int = 0  # days
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """Everything the scheduler knows about a card.
+
+    `due` is the study day of the next review; `redrill_at` the moment a card failed today may
+    show again (same-day rule); `last_day` the study day of the last answer, which tells a
+    same-day re-drill from the first answer of a new day.
+    """
+
+    sm2: Sm2 = field(default_factory=Sm2)
+    state: CardState = CardState.NEW
+    due: date | None = None
+    step: int = 0
+    redrill_at: datetime | None = None
+    last_day: date | None = None
+    lapses: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """Another record a question file points to; shown beside the card as further reading."""
+
+    id: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class CardDraft:
+    """A card as the converter makes it from a source file: text and identity, no schedule."""
+
+    key: str  # stable identity: survives edits of the text and moves of the file
+    deck: str
+    front: str  # Markdown
+    back: str  # Markdown
+    source: str  # absolute path of the question file
+    subject: str = ""
+    context: str = ""  # an article's title and lead, shown quietly with its section cards
+    tags: tuple[str, ...] = ()
+    url: str = ""
+    related: tuple[Related, ...] = ()
+
+    def content_hash(self) -> str:
+        """Fingerprint of everything stored about the card's text, to tell updated from same."""
+        payload = json.dumps(
+            [
+                self.deck,
+                self.front,
+                self.back,
+                self.subject,
+                self.context,
+                self.tags,
+                self.url,
+                [[r.id, r.title] for r in self.related],
+            ],
+            ensure_ascii=False,
+        )
+        return hashlib.blake2b(payload.encode(), digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """A stored card: its text, where it came from, and its schedule."""
+
+    id: int
+    draft: CardDraft
+    schedule: Schedule
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewLog:
+    """One answer, with the schedule before and after so that undo can restore it exactly."""
+
+    card_id: int
+    reviewed_at: datetime
+    grade: Grade
+    before: Schedule
+    after: Schedule
+    duration_ms: int
+
+
+DEFAULT_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
+
+
+@dataclass(frozen=True, slots=True)
+class DeckSettings:
+    """A deck's daily limits and timing, as a preset or the defaults give them."""
+
+    name: str
+    new_per_day: int = 20
+    reviews_per_day: int = 200
+    learning_steps: tuple[timedelta, ...] = DEFAULT_STEPS
+    rollover_hour: int = 4
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """A question file read and converted: its path, the digest that says "unchanged", its cards."""
+
+    path: str
+    digest: str
+    cards: tuple[CardDraft, ...]

@@ -1,0 +1,1 @@
+"""SM-2 scheduling as pure functions over plain data: no database, no clock, no randomness."""

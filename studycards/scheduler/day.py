@@ -1,0 +1,42 @@
+"""Study days and learning steps: the scheduler's only notions of time.
+
+A study day runs from the rollover hour (4 am by default, as in Anki) to the same hour the next
+day, in the user's local time, so a late-night session still counts as the day it began.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+_STEP = re.compile(r"(\d+(?:\.\d+)?)([smhd])")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def study_day(now: datetime, rollover_hour: int = 4) -> date:
+    """The study day `now` falls in; `now` must carry the user's local UTC offset."""
+    if now.tzinfo is None:
+        raise ValueError("study_day needs an aware datetime in the user's local time zone")
+    return (now - timedelta(hours=rollover_hour)).date()
+
+
+def parse_steps(text: str) -> tuple[timedelta, ...]:
+    """Learning steps written as in Anki, e.g. '1m 10m' or '30s 5m 1h'."""
+    steps = []
+    for token in text.split():
+        match = _STEP.fullmatch(token)
+        if match is None:
+            raise ValueError(f"learning step {token!r} is not a number with s, m, h or d")
+        steps.append(timedelta(seconds=float(match.group(1)) * _UNIT_SECONDS[match.group(2)]))
+    return tuple(steps)
+
+
+def format_steps(steps: tuple[timedelta, ...]) -> str:
+    """The inverse of parse_steps, in the largest whole unit of each step."""
+    tokens = []
+    for step in steps:
+        seconds = step.total_seconds()
+        unit = next(u for u in "dhms" if seconds % _UNIT_SECONDS[u] == 0 or u == "s")
+        value = seconds / _UNIT_SECONDS[unit]
+        tokens.append(f"{value:g}{unit}")
+    return " ".join(tokens)

@@ -1,0 +1,1 @@
+"""Question files -> records: reading bytes safely, front matter, articles, directory walks."""

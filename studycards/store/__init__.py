@@ -1,0 +1,1 @@
+"""The collection: one SQLite file. Only this package knows SQL, SQLModel or SQLite."""

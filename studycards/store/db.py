@@ -1,0 +1,90 @@
+"""Opening a collection: pragmas, schema version check and migrations.
+
+Read paths that must be fast (the unchanged-file check, deck counts) use the stdlib `sqlite3`
+connection from `connect()` directly, since importing SQLModel alone costs about 0.4 s;
+writes go through SQLModel sessions on `engine()`, whose connections come from the same
+`connect()`, so both see identical pragmas.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from studycards.errors import SchemaError
+from studycards.store.migrations import MIGRATIONS, Migration
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+BUSY_TIMEOUT_S = 10.0
+
+
+def connect(path: Path, migrations: Sequence[Migration] = MIGRATIONS) -> sqlite3.Connection:
+    """A connection to the collection at `path`, created or migrated to the current schema."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version != len(migrations):
+            _migrate(conn, path, migrations)
+    except sqlite3.DatabaseError as err:
+        conn.close()
+        raise SchemaError(f"{path} is not a studycards collection ({err})") from None
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _migrate(conn: sqlite3.Connection, path: Path, migrations: Sequence[Migration]) -> None:
+    """Walk the schema forward in one transaction; refuse a collection from a newer studycards."""
+    isolation = conn.isolation_level
+    conn.isolation_level = None  # explicit BEGIN/COMMIT below
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]  # re-read under lock
+            if version > len(migrations):
+                raise SchemaError(
+                    f"{path} was written by a newer studycards (schema {version}; this version "
+                    f"knows schema {len(migrations)} at most): upgrade studycards to open it"
+                )
+            for migration in migrations[version:]:
+                migration(conn)
+            conn.execute(f"PRAGMA user_version={len(migrations)}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    finally:
+        conn.isolation_level = isolation
+
+
+def engine(path: Path) -> Engine:
+    """A SQLAlchemy engine for SQLModel sessions on the collection.
+
+    Transactions start with BEGIN IMMEDIATE: a writer takes the write lock up front and waits
+    out the busy timeout, instead of failing when another process wrote since it began reading.
+    """
+    from sqlalchemy import create_engine, event
+
+    result = create_engine(f"sqlite:///{path}", creator=lambda: _autocommit(connect(path)))
+
+    @event.listens_for(result, "begin")
+    def _begin_immediate(connection: object) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")  # type: ignore[attr-defined]
+
+    return result
+
+
+def _autocommit(conn: sqlite3.Connection) -> sqlite3.Connection:
+    """Let SQLAlchemy's begin event, not the sqlite3 module, decide when transactions start."""
+    conn.isolation_level = None
+    return conn

@@ -1,0 +1,100 @@
+"""Ordered schema migrations. Migration N takes a collection from schema N-1 to N.
+
+Each is frozen once released: later changes append a migration, never edit one, so a collection
+written by any older studycards can be walked forward step by step. The runner (db.py) applies
+them in one transaction and records the version in `PRAGMA user_version`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def _create_tables(conn: sqlite3.Connection) -> None:
+    _run_statements(
+        conn,
+        """
+        CREATE TABLE decks (
+            id INTEGER NOT NULL PRIMARY KEY,
+            name VARCHAR NOT NULL UNIQUE,
+            new_per_day INTEGER NOT NULL,
+            reviews_per_day INTEGER NOT NULL,
+            learning_steps VARCHAR NOT NULL,
+            rollover_hour INTEGER NOT NULL
+        );
+        CREATE TABLE sources (
+            path VARCHAR NOT NULL PRIMARY KEY,
+            digest VARCHAR NOT NULL,
+            cards INTEGER NOT NULL,
+            imported_at INTEGER NOT NULL
+        );
+        CREATE TABLE cards (
+            id INTEGER NOT NULL PRIMARY KEY,
+            "key" VARCHAR NOT NULL UNIQUE,
+            deck_id INTEGER NOT NULL REFERENCES decks (id),
+            front VARCHAR NOT NULL,
+            back VARCHAR NOT NULL,
+            context VARCHAR NOT NULL,
+            subject VARCHAR NOT NULL,
+            tags VARCHAR NOT NULL,
+            url VARCHAR NOT NULL,
+            related VARCHAR NOT NULL,
+            source VARCHAR NOT NULL,
+            content_hash VARCHAR NOT NULL,
+            created_at INTEGER NOT NULL,
+            modified_at INTEGER NOT NULL,
+            state INTEGER NOT NULL,
+            reps INTEGER NOT NULL,
+            ease FLOAT NOT NULL,
+            interval INTEGER NOT NULL,
+            due INTEGER,
+            step INTEGER NOT NULL,
+            redrill_at INTEGER,
+            last_day INTEGER,
+            lapses INTEGER NOT NULL
+        );
+        CREATE INDEX ix_cards_source ON cards (source);
+        CREATE INDEX ix_cards_deck_state_due ON cards (deck_id, state, due);
+        CREATE TABLE reviews (
+            id INTEGER NOT NULL PRIMARY KEY,
+            card_id INTEGER NOT NULL REFERENCES cards (id) ON DELETE CASCADE,
+            reviewed_at INTEGER NOT NULL,
+            day INTEGER NOT NULL,
+            grade INTEGER NOT NULL,
+            duration_ms INTEGER NOT NULL,
+            before_state INTEGER NOT NULL,
+            before_reps INTEGER NOT NULL,
+            before_ease FLOAT NOT NULL,
+            before_interval INTEGER NOT NULL,
+            before_due INTEGER,
+            before_step INTEGER NOT NULL,
+            before_redrill_at INTEGER,
+            before_last_day INTEGER,
+            before_lapses INTEGER NOT NULL,
+            after_state INTEGER NOT NULL,
+            after_reps INTEGER NOT NULL,
+            after_ease FLOAT NOT NULL,
+            after_interval INTEGER NOT NULL,
+            after_due INTEGER,
+            after_step INTEGER NOT NULL,
+            after_redrill_at INTEGER,
+            after_last_day INTEGER,
+            after_lapses INTEGER NOT NULL
+        );
+        CREATE INDEX ix_reviews_day ON reviews (day);
+        CREATE INDEX ix_reviews_card_id ON reviews (card_id);
+        """,
+    )
+
+
+def _run_statements(conn: sqlite3.Connection, script: str) -> None:
+    """Run DDL inside the caller's transaction (executescript would commit it first)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_create_tables,)

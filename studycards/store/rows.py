@@ -1,0 +1,113 @@
+"""Conversions at the store's edge: columns <-> `model` values, times <-> integers."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+from studycards.model import CardDraft, CardState, DeckSettings, Related, Schedule, Sm2
+from studycards.scheduler.day import format_steps, parse_steps
+
+SCHEDULE_COLUMNS = (
+    "state", "reps", "ease", "interval", "due", "step", "redrill_at", "last_day", "lapses"
+)  # fmt: skip
+
+
+def to_ms(moment: datetime) -> int:
+    return round(moment.timestamp() * 1000)
+
+
+def from_ms(ms: int | None) -> datetime | None:
+    return None if ms is None else datetime.fromtimestamp(ms / 1000, UTC)
+
+
+def to_day(day: date | None) -> int | None:
+    return None if day is None else day.toordinal()
+
+
+def from_day(ordinal: int | None) -> date | None:
+    return None if ordinal is None else date.fromordinal(ordinal)
+
+
+def schedule_columns(schedule: Schedule, prefix: str = "") -> dict[str, Any]:
+    """A schedule as column values, optionally prefixed (`before_`, `after_` in the review log)."""
+    values = (
+        int(schedule.state),
+        schedule.sm2.reps,
+        schedule.sm2.ease,
+        schedule.sm2.interval,
+        to_day(schedule.due),
+        schedule.step,
+        None if schedule.redrill_at is None else to_ms(schedule.redrill_at),
+        to_day(schedule.last_day),
+        schedule.lapses,
+    )
+    return {f"{prefix}{name}": value for name, value in zip(SCHEDULE_COLUMNS, values, strict=True)}
+
+
+def schedule_from(values: Any, prefix: str = "") -> Schedule:
+    """The schedule held in a row (or any object with those attributes)."""
+
+    def get(name: str) -> Any:
+        return getattr(values, f"{prefix}{name}")
+
+    return Schedule(
+        sm2=Sm2(reps=get("reps"), ease=get("ease"), interval=get("interval")),
+        state=CardState(get("state")),
+        due=from_day(get("due")),
+        step=get("step"),
+        redrill_at=from_ms(get("redrill_at")),
+        last_day=from_day(get("last_day")),
+        lapses=get("lapses"),
+    )
+
+
+def draft_columns(draft: CardDraft) -> dict[str, Any]:
+    """The text columns of a card: what an import writes and a re-import may update."""
+    return {
+        "front": draft.front,
+        "back": draft.back,
+        "context": draft.context,
+        "subject": draft.subject,
+        "tags": " ".join(draft.tags),
+        "url": draft.url,
+        "related": json.dumps([[r.id, r.title] for r in draft.related], ensure_ascii=False),
+        "source": draft.source,
+        "content_hash": draft.content_hash(),
+    }
+
+
+def draft_from(row: Any, deck: str) -> CardDraft:
+    return CardDraft(
+        key=row.key,
+        deck=deck,
+        front=row.front,
+        back=row.back,
+        source=row.source,
+        subject=row.subject,
+        context=row.context,
+        tags=tuple(row.tags.split()),
+        url=row.url,
+        related=tuple(Related(id, title) for id, title in json.loads(row.related)),
+    )
+
+
+def settings_columns(settings: DeckSettings) -> dict[str, Any]:
+    return {
+        "name": settings.name,
+        "new_per_day": settings.new_per_day,
+        "reviews_per_day": settings.reviews_per_day,
+        "learning_steps": format_steps(settings.learning_steps),
+        "rollover_hour": settings.rollover_hour,
+    }
+
+
+def settings_from(row: Any) -> DeckSettings:
+    return DeckSettings(
+        name=row.name,
+        new_per_day=row.new_per_day,
+        reviews_per_day=row.reviews_per_day,
+        learning_steps=parse_steps(row.learning_steps),
+        rollover_hour=row.rollover_hour,
+    )

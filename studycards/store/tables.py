@@ -1,0 +1,97 @@
+"""SQLModel tables of a collection. Rows stay inside `store/`; the rest sees `model` values.
+
+Times are integer milliseconds since the Unix epoch (UTC); study days are proleptic Gregorian
+ordinals (`date.toordinal()`), so "due today" is one integer comparison on an index.
+The DDL that creates these tables is frozen in `migrations.py`; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, ForeignKey, Index, Integer
+from sqlmodel import Field, SQLModel
+
+
+class DeckRow(SQLModel, table=True):
+    __tablename__ = "decks"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    new_per_day: int = 20
+    reviews_per_day: int = 200
+    learning_steps: str = "1m 10m"
+    rollover_hour: int = 4
+
+
+class SourceRow(SQLModel, table=True):
+    """One imported question file and the digest of what it held, to skip it when unchanged."""
+
+    __tablename__ = "sources"
+
+    path: str = Field(primary_key=True)
+    digest: str
+    cards: int
+    imported_at: int
+
+
+class CardRow(SQLModel, table=True):
+    __tablename__ = "cards"
+    __table_args__ = (Index("ix_cards_deck_state_due", "deck_id", "state", "due"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True)
+    deck_id: int = Field(foreign_key="decks.id")
+    front: str
+    back: str
+    context: str = ""
+    subject: str = ""
+    tags: str = ""  # space-separated, Anki style
+    url: str = ""
+    related: str = "[]"  # JSON list of [id, title]
+    source: str = Field(index=True)
+    content_hash: str
+    created_at: int
+    modified_at: int  # when the card's text last changed
+    state: int = 0
+    reps: int = 0
+    ease: float = 2.5
+    interval: int = 0
+    due: int | None = None
+    step: int = 0
+    redrill_at: int | None = None
+    last_day: int | None = None
+    lapses: int = 0
+
+
+class ReviewRow(SQLModel, table=True):
+    """One answer. Append-only, except that undoing an answer deletes it."""
+
+    __tablename__ = "reviews"
+
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("cards.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    reviewed_at: int
+    day: int = Field(index=True)
+    grade: int
+    duration_ms: int
+    before_state: int
+    before_reps: int
+    before_ease: float
+    before_interval: int
+    before_due: int | None = None
+    before_step: int
+    before_redrill_at: int | None = None
+    before_last_day: int | None = None
+    before_lapses: int
+    after_state: int
+    after_reps: int
+    after_ease: float
+    after_interval: int
+    after_due: int | None = None
+    after_step: int
+    after_redrill_at: int | None = None
+    after_last_day: int | None = None
+    after_lapses: int
