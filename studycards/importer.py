@@ -36,7 +36,7 @@ Progress = Callable[[int, int], None]  # (files settled so far, files in all)
 
 _PARALLEL_FROM = 256  # below this many files a process pool costs more than it saves
 _PARSE_CHUNK = 64
-_WRITE_BATCH = 2000
+_WRITE_BATCH = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +86,7 @@ def import_sources(
 ) -> ImportSummary:
     """Import every question file under `targets`; failures are collected, never raised."""
     summary = ImportSummary()
-    found: dict[Path, str | None] = {}
+    found: dict[str, str | None] = {}
     folders: list[Path] = []
     for target in targets:
         walk = walk_sources(list(target.paths))
@@ -105,7 +105,7 @@ def import_sources(
         settings = {t.settings.name: t.settings for t in targets if t.settings is not None}
         if todo or _settings_changed(conn, settings):
             _parse_and_store(db_path, todo, settings, now, summary, report, workers)
-        vanished = _vanished(known, set(map(str, found)), folders)
+        vanished = _vanished(known, found, folders)
         summary.stale += [StaleCard(*row) for row in cards_of_sources(conn, vanished)]
     finally:
         conn.close()
@@ -122,20 +122,20 @@ def import_sources(
 
 
 def _changed(
-    found: dict[Path, str | None], known: dict[str, tuple[str, int]], summary: ImportSummary
+    found: dict[str, str | None], known: dict[str, tuple[str, int]], summary: ImportSummary
 ) -> list[tuple[str, str | None, bytes | None]]:
     """Files to parse: (path, deck, bytes if already read). Unchanged ones are counted."""
     todo: list[tuple[str, str | None, bytes | None]] = []
-    for path, deck in found.items():
-        name = str(path)
+    for name, deck in found.items():
         stored = known.get(name)
         if stored is None:
             todo.append((name, deck, None))  # a new file: a worker reads it
             continue
         try:
-            data = path.read_bytes()
+            with open(name, "rb") as file:  # noqa: PTH123 (str paths on the hot path)
+                data = file.read()
         except OSError as err:
-            summary.failed.append(SourceError(path, f"cannot be read: {err.strerror}"))
+            summary.failed.append(SourceError(Path(name), f"cannot be read: {err.strerror}"))
             continue
         if digest(data, deck) == stored[0]:
             summary.files_unchanged += 1
@@ -153,7 +153,9 @@ def _settings_changed(conn: sqlite3.Connection, settings: dict[str, DeckSettings
     return any(stored.get(name) != wanted for name, wanted in settings.items())
 
 
-def _vanished(known: dict[str, tuple[str, int]], found: set[str], folders: list[Path]) -> list[str]:
+def _vanished(
+    known: dict[str, tuple[str, int]], found: dict[str, str | None], folders: list[Path]
+) -> list[str]:
     """Imported files, under a folder walked now, that are gone from disk."""
     prefixes = tuple(f"{folder}{os.sep}" for folder in folders)
     if not prefixes:
@@ -174,6 +176,8 @@ def _parse_and_store(
     report: Progress,
     workers: int | None,
 ) -> None:
+    """Parse on the workers and store here at the same time, a batch as soon as it is full."""
+    writer = _Writer(db_path, settings, now, summary)
     parsed: list[SourceFile] = []
     claimed: dict[str, str] = {}
     done = summary.files_unchanged
@@ -185,9 +189,13 @@ def _parse_and_store(
                 summary.failed.append(duplicate)
             else:
                 parsed.append(result)
+        if len(parsed) >= _WRITE_BATCH:
+            writer.write(parsed)
+            parsed = []
         done += len(results)
         report(done, summary.files)
-    _store(db_path, parsed, settings, now, summary)
+    writer.write(parsed)
+    writer.close()
 
 
 def _first_duplicate(file: SourceFile, claimed: dict[str, str]) -> SourceError | None:
@@ -241,44 +249,53 @@ def _parse_one(name: str, deck: str | None, data: bytes | None) -> SourceFile | 
     return SourceFile(name, digest(data, deck), tuple(convert(record, deck)))
 
 
-def _store(
-    db_path: Path,
-    files: list[SourceFile],
-    settings: dict[str, DeckSettings],
-    now: datetime,
-    summary: ImportSummary,
-) -> None:
-    """Write in large transactions; a batch that fails is retried a file at a time."""
-    from sqlalchemy.exc import SQLAlchemyError
-    from sqlmodel import Session
+class _Writer:
+    """Stores batches of parsed files; a batch whose transaction fails is retried file by file."""
 
-    from studycards.store.cards import write_files
-    from studycards.store.db import engine
-    from studycards.store.rows import to_ms
+    def __init__(
+        self,
+        db_path: Path,
+        settings: dict[str, DeckSettings],
+        now: datetime,
+        summary: ImportSummary,
+    ) -> None:
+        from studycards.store.db import engine
+        from studycards.store.rows import to_ms
 
-    db = engine(db_path)
-    now_ms = to_ms(now)
+        self.engine = engine(db_path)
+        self.settings, self.now_ms, self.summary = settings, to_ms(now), summary
+        self.settings_written = False
 
-    def write(batch: list[SourceFile]) -> WriteResult:
-        with Session(db) as session, session.begin():
-            return write_files(session, batch, now_ms, settings)
+    def write(self, batch: list[SourceFile]) -> None:
+        from sqlalchemy.exc import SQLAlchemyError
 
-    batches = [files[i : i + _WRITE_BATCH] for i in range(0, len(files), _WRITE_BATCH)] or [[]]
-    for batch in batches:
+        if not batch and self.settings_written:
+            return
         try:
-            results = [write(batch)]
+            results = [self._transaction(batch)]
         except SQLAlchemyError:
             results = []
             for file in batch:
                 try:
-                    results.append(write([file]))
+                    results.append(self._transaction([file]))
                 except SQLAlchemyError as err:
                     problem = f"could not be stored: {err.orig or err}"
-                    summary.failed.append(SourceError(Path(file.path), problem))
+                    self.summary.failed.append(SourceError(Path(file.path), problem))
+        self.settings_written = True
         for result in results:
-            summary.new += result.new
-            summary.updated += result.updated
-            summary.unchanged += result.unchanged
-            summary.failed += result.failed
-            summary.stale += [StaleCard(*row) for row in result.stale]
-    db.dispose()
+            self.summary.new += result.new
+            self.summary.updated += result.updated
+            self.summary.unchanged += result.unchanged
+            self.summary.failed += result.failed
+            self.summary.stale += [StaleCard(*row) for row in result.stale]
+
+    def _transaction(self, batch: list[SourceFile]) -> WriteResult:
+        from sqlmodel import Session
+
+        from studycards.store.cards import write_files
+
+        with Session(self.engine) as session, session.begin():
+            return write_files(session, batch, self.now_ms, self.settings)
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -11,9 +11,13 @@ SOURCE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 
 @dataclass(slots=True)
 class Walk:
-    """What a walk found: files to read, files skipped (not question files), paths missing."""
+    """What a walk found: files to read, files skipped (not question files), paths missing.
 
-    files: list[Path] = field(default_factory=list)
+    Files are absolute path strings: a walk may list tens of thousands, and `Path` objects
+    would cost more than reading the unchanged files does.
+    """
+
+    files: list[str] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
     missing: list[Path] = field(default_factory=list)
     folders: list[Path] = field(default_factory=list)
@@ -25,7 +29,7 @@ def walk_sources(paths: list[Path]) -> Walk:
     A file named directly is read whatever its suffix: the user asked for it.
     """
     found = Walk()
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for given in paths:
         path = given.absolute()
         if path.is_dir():
@@ -35,16 +39,16 @@ def walk_sources(paths: list[Path]) -> Walk:
                 for name in sorted(names):
                     if name.startswith("."):
                         continue
-                    file = Path(root, name)
-                    if file.suffix.lower() not in SOURCE_SUFFIXES:
-                        found.skipped.append(file)
+                    file = os.path.join(root, name)
+                    if os.path.splitext(name)[1].lower() not in SOURCE_SUFFIXES:
+                        found.skipped.append(Path(file))
                     elif file not in seen:
                         seen.add(file)
                         found.files.append(file)
         elif path.is_file():
-            if path not in seen:
-                seen.add(path)
-                found.files.append(path)
+            if str(path) not in seen:
+                seen.add(str(path))
+                found.files.append(str(path))
         else:
             found.missing.append(given)
     return found

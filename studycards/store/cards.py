@@ -83,7 +83,7 @@ def write_files(
         result.written.append(file.path)
     result.stale = _stale_cards(session, accepted)
     if inserts:
-        session.execute(insert(CardRow), inserts)
+        session.execute(insert(CardRow.__table__), inserts)  # type: ignore[arg-type]
     if updates:
         session.execute(update(CardRow), updates)
     if accepted:
