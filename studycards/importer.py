@@ -27,7 +27,12 @@ from studycards.sources.frontmatter import parse_document
 from studycards.sources.text import decode_source
 from studycards.sources.walk import walk_sources
 from studycards.store.db import connect
-from studycards.store.queries import cards_of_sources, deck_settings, source_digests
+from studycards.store.queries import (
+    cards_of_sources,
+    deck_settings,
+    source_card_counts,
+    source_digests,
+)
 
 if TYPE_CHECKING:
     from studycards.store.cards import WriteResult
@@ -100,7 +105,7 @@ def import_sources(
     conn = connect(db_path)
     try:
         known = source_digests(conn)
-        todo = _changed(found, known, summary)
+        todo = _changed(found, known, source_card_counts(conn), summary)
         report(summary.files_unchanged, summary.files)
         settings = {t.settings.name: t.settings for t in targets if t.settings is not None}
         if todo or _settings_changed(conn, settings):
@@ -122,9 +127,16 @@ def import_sources(
 
 
 def _changed(
-    found: dict[str, str | None], known: dict[str, tuple[str, int]], summary: ImportSummary
+    found: dict[str, str | None],
+    known: dict[str, tuple[str, int]],
+    stored_cards: dict[str, int],
+    summary: ImportSummary,
 ) -> list[tuple[str, str | None, bytes | None]]:
-    """Files to parse: (path, deck, bytes if already read). Unchanged ones are counted."""
+    """Files to parse: (path, deck, bytes if already read). Unchanged ones are counted.
+
+    A file still owning more cards than it gave last time has stale cards that were reported
+    and not pruned: it is parsed again so that they are reported (or pruned) again.
+    """
     todo: list[tuple[str, str | None, bytes | None]] = []
     for name, deck in found.items():
         stored = known.get(name)
@@ -137,7 +149,7 @@ def _changed(
         except OSError as err:
             summary.failed.append(SourceError(Path(name), f"cannot be read: {err.strerror}"))
             continue
-        if digest(data, deck) == stored[0]:
+        if digest(data, deck) == stored[0] and stored_cards.get(name) == stored[1]:
             summary.files_unchanged += 1
             summary.unchanged += stored[1]
         else:

@@ -27,6 +27,11 @@ def source_digests(conn: sqlite3.Connection) -> dict[str, tuple[str, int]]:
     )}  # fmt: skip
 
 
+def source_card_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """How many stored cards name each source file (read from the source index alone)."""
+    return dict(conn.execute("SELECT source, count(*) FROM cards GROUP BY source").fetchall())
+
+
 def cards_of_sources(conn: sqlite3.Connection, paths: Sequence[str]) -> list[tuple[int, str, str]]:
     """(id, front, source) of the cards that came from `paths`."""
     found: list[tuple[int, str, str]] = []
