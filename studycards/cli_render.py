@@ -6,15 +6,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from studycards.importer import ImportSummary
-from studycards.importer import Progress as ProgressCallback
 from studycards.model import CardState
-from studycards.store.queries import CardListing, DeckCounts
+
+if TYPE_CHECKING:
+    from studycards.importer import ImportSummary
+    from studycards.importer import Progress as ProgressCallback
+    from studycards.store.queries import CardListing, DeckCounts
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)

@@ -20,11 +20,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from studycards.convert import convert
 from studycards.errors import SourceError
 from studycards.model import DeckSettings, SourceFile
-from studycards.sources.frontmatter import parse_document
-from studycards.sources.text import decode_source
 from studycards.sources.walk import walk_sources
 from studycards.store.db import connect
 from studycards.store.queries import (
@@ -227,6 +224,8 @@ def _parse_all(
     todo: list[tuple[str, str | None, bytes | None]], workers: int | None
 ) -> Iterator[list[SourceFile | SourceError]]:
     """Parse results in input order, a chunk at a time, on every core for big batches."""
+    import studycards.sources.frontmatter
+
     chunks = [todo[start : start + _PARSE_CHUNK] for start in range(0, len(todo), _PARSE_CHUNK)]
     workers = workers or os.cpu_count() or 1
     if workers < 2 or len(todo) < _PARALLEL_FROM:
@@ -248,6 +247,10 @@ def _parse_chunk(
 
 
 def _parse_one(name: str, deck: str | None, data: bytes | None) -> SourceFile | SourceError:
+    from studycards.convert import convert
+    from studycards.sources.frontmatter import parse_document
+    from studycards.sources.text import decode_source
+
     path = Path(name)
     try:
         if data is None:

@@ -84,7 +84,9 @@ def test_edited_file_updates_text_and_keeps_schedule_and_history(db_path, seeds,
         assert "are, in short:" in card.draft.back
         assert card.schedule == schedule_before
         assert [log.grade for log in review_history(session, ident)] == [Grade.GOOD, Grade.GOOD]
-    [(created, modified)] = rows(db_path, "SELECT created_at, modified_at FROM cards WHERE id = ?", ident)
+    [(created, modified)] = rows(
+        db_path, "SELECT created_at, modified_at FROM cards WHERE id = ?", ident
+    )
     assert modified > created
 
 
@@ -163,8 +165,13 @@ def test_bad_files_fail_alone_with_a_clear_message(db_path, seeds, now):
         assert messages[name].startswith(str(seeds / name))
     assert "no such file or folder" in messages["does-not-exist.md"]
     assert summary.new == 1  # the good file went in
-    assert rows(db_path, "SELECT back FROM cards WHERE key = 'q:is bom + crlf fine?'") == [("Yes.",)]
-    assert rows(db_path, "SELECT * FROM cards WHERE key != 'q:is bom + crlf fine?' ORDER BY id") == before
+    assert rows(db_path, "SELECT back FROM cards WHERE key = 'q:is bom + crlf fine?'") == [
+        ("Yes.",)
+    ]
+    assert (
+        rows(db_path, "SELECT * FROM cards WHERE key != 'q:is bom + crlf fine?' ORDER BY id")
+        == before
+    )
     failed_paths = {str(seeds / name) for name in BAD_FILES}
     assert not [p for (p,) in rows(db_path, "SELECT path FROM sources") if p in failed_paths]
 
@@ -197,7 +204,9 @@ def test_a_second_file_cannot_take_over_a_live_files_card(db_path, seeds, now):
     summary = run(db_path, other, now=now)
     [error] = summary.failed
     assert "already comes from" in str(error)
-    assert rows(db_path, "SELECT front FROM cards WHERE key = 'id:176440'")[0][0].startswith("What are")
+    assert rows(db_path, "SELECT front FROM cards WHERE key = 'id:176440'")[0][0].startswith(
+        "What are"
+    )
 
 
 def test_a_failing_batch_is_retried_file_by_file(db_path, seeds, now, monkeypatch):
@@ -222,7 +231,10 @@ def test_a_failing_batch_is_retried_file_by_file(db_path, seeds, now, monkeypatc
 
 def test_deck_flag_wins_and_nested_decks_create_parents(db_path, seeds, now):
     run(db_path, seeds, now=now, deck="Exams :: Oncology")
-    assert rows(db_path, "SELECT name FROM decks ORDER BY name") == [("Exams",), ("Exams::Oncology",)]
+    assert rows(db_path, "SELECT name FROM decks ORDER BY name") == [
+        ("Exams",),
+        ("Exams::Oncology",),
+    ]
     assert rows(db_path, "SELECT count(*) FROM cards c JOIN decks d ON d.id = c.deck_id"
                          " WHERE d.name = 'Exams::Oncology'") == [(6,)]  # fmt: skip
     # a different deck rule is a different import: the cards move deck
@@ -234,11 +246,15 @@ def test_preset_settings_are_stored_and_updated(db_path, seeds, now):
     preset = DeckSettings("Oncology", new_per_day=5, learning_steps=(timedelta(minutes=3),))
     target = ImportTarget((seeds,), "Oncology", preset)
     import_sources(db_path, [target], now)
-    assert rows(db_path, "SELECT new_per_day, learning_steps FROM decks WHERE name = 'Oncology'") == [(5, "3m")]
+    assert rows(
+        db_path, "SELECT new_per_day, learning_steps FROM decks WHERE name = 'Oncology'"
+    ) == [(5, "3m")]
     changed = ImportTarget((seeds,), "Oncology", DeckSettings("Oncology", new_per_day=9))
     summary = import_sources(db_path, [changed], now)
     assert summary.files_unchanged == 3
-    assert rows(db_path, "SELECT new_per_day, learning_steps FROM decks WHERE name = 'Oncology'") == [(9, "1m 10m")]
+    assert rows(
+        db_path, "SELECT new_per_day, learning_steps FROM decks WHERE name = 'Oncology'"
+    ) == [(9, "1m 10m")]
 
 
 def test_big_batches_are_parsed_in_parallel_with_the_same_result(db_path, tmp_path, now):
@@ -246,7 +262,8 @@ def test_big_batches_are_parsed_in_parallel_with_the_same_result(db_path, tmp_pa
     folder.mkdir()
     for number in range(300):
         (folder / f"q{number}.md").write_text(
-            f"---\nid: {number}\nquestion: Q{number}?\nanswer: A{number}\\n\\nmore\nsubject: S{number % 3}\n---\n"
+            f"---\nid: {number}\nquestion: Q{number}?\n"
+            f"answer: A{number}\\n\\nmore\nsubject: S{number % 3}\n---\n"
         )
     (folder / "q7.md").write_text("---\nquestion: [\n---\n")
     summary = run(db_path, folder, now=now, workers=2)

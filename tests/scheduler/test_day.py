@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -14,7 +14,9 @@ def test_study_day_rolls_over_at_the_local_hour():
     assert study_day(datetime(2026, 11, 24, 4, 0, tzinfo=LOCAL)) == date(2026, 11, 24)
     assert study_day(datetime(2026, 11, 24, 23, 0, tzinfo=LOCAL), 0) == date(2026, 11, 24)
     # the same instant in UTC is already the 25th, but the user's day is the 24th
-    assert study_day(datetime(2026, 11, 25, 4, 30, tzinfo=timezone.utc).astimezone(LOCAL)) == date(2026, 11, 24)
+    assert study_day(datetime(2026, 11, 25, 4, 30, tzinfo=UTC).astimezone(LOCAL)) == date(
+        2026, 11, 24
+    )
 
 
 def test_naive_now_is_refused():
@@ -33,5 +35,5 @@ def test_steps_round_trip():
 
 
 def test_bad_step_is_refused():
-    with pytest.raises(ValueError, match="learning step .10. is not"):
+    with pytest.raises(ValueError, match=r"learning step .10. is not"):
         parse_steps("1m 10 minutes")

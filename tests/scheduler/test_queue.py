@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -12,7 +12,7 @@ from studycards.model import CardState, Grade, Schedule, Sm2
 from studycards.scheduler.queue import answer, is_redrill, preview, within_limit
 
 STEPS = (timedelta(minutes=1), timedelta(minutes=10))
-NOW = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 24)
 
 
@@ -62,7 +62,9 @@ def test_a_lapse_counts_only_for_cards_in_review():
 
 
 def test_a_learning_card_left_from_yesterday_is_a_first_answer_today():
-    yesterday = answer(Schedule(), Grade.AGAIN, NOW - timedelta(days=1), TODAY - timedelta(days=1), STEPS)
+    yesterday = answer(
+        Schedule(), Grade.AGAIN, NOW - timedelta(days=1), TODAY - timedelta(days=1), STEPS
+    )
     assert not is_redrill(yesterday, TODAY)
     after = answer(yesterday, Grade.GOOD, NOW, TODAY, STEPS)
     assert after.sm2 == Sm2(reps=1, ease=2.5, interval=1)  # SM-2 moved on: a new day's answer
@@ -83,15 +85,15 @@ def test_limits():
     assert within_limit(50, 20, 25) == 0
 
 
-schedules = st.lists(st.sampled_from(list(Grade)), max_size=12).map(
-    lambda grades: _replay(grades)
-)
+schedules = st.lists(st.sampled_from(list(Grade)), max_size=12).map(lambda grades: _replay(grades))
 
 
 def _replay(grades: list[Grade]) -> Schedule:
     schedule = Schedule()
     for day, grade in enumerate(grades):
-        schedule = answer(schedule, grade, NOW + timedelta(days=day), TODAY + timedelta(days=day), STEPS)
+        schedule = answer(
+            schedule, grade, NOW + timedelta(days=day), TODAY + timedelta(days=day), STEPS
+        )
     return schedule
 
 
@@ -99,7 +101,9 @@ def _replay(grades: list[Grade]) -> Schedule:
 def test_preview_is_exactly_what_answering_does(schedule):
     shown = preview(schedule, NOW + timedelta(days=20), TODAY + timedelta(days=20), STEPS)
     for grade, outcome in shown.items():
-        assert outcome == answer(schedule, grade, NOW + timedelta(days=20), TODAY + timedelta(days=20), STEPS)
+        assert outcome == answer(
+            schedule, grade, NOW + timedelta(days=20), TODAY + timedelta(days=20), STEPS
+        )
 
 
 @given(schedules, st.lists(st.sampled_from(list(Grade)), min_size=1, max_size=8))

@@ -47,7 +47,13 @@ def test_repeated_hard_grades_floor_the_ease():
     assert eases[:3] == [2.36, 2.22, 2.08]
     assert eases[-1] == MIN_EASE
     intervals = [interval for *_, interval in run([3] * 10)]
-    assert intervals[:5] == [1, 6, 13, 26, 47]  # ceil(6*2.08=12.48), ceil(13*1.94=25.22), ceil(26*1.8=46.8)
+    assert intervals[:5] == [
+        1,
+        6,
+        13,
+        26,
+        47,
+    ]  # ceil(6*2.08=12.48), ceil(13*1.94=25.22), ceil(26*1.8=46.8)
 
 
 def test_interval_rounds_up_without_float_drift():

@@ -32,7 +32,10 @@ def test_seed_article_title_lead_and_plain_text_headings():
 
 
 def test_markdown_headings_and_first_line_heading_as_title():
-    body = "# Cell biology\n\nIntro text.\n\n## Mitosis\n\nCells divide.\n\n## Empty\n\n## Meiosis\nGametes form.\n"
+    body = (
+        "# Cell biology\n\nIntro text.\n\n## Mitosis\n\nCells divide.\n\n"
+        "## Empty\n\n## Meiosis\nGametes form.\n"
+    )
     article = parse_article(P, body)
     assert article.title == "Cell biology"
     assert article.lead == "Intro text."
@@ -43,7 +46,9 @@ def test_markdown_headings_and_first_line_heading_as_title():
 
 
 def test_title_from_front_matter_keeps_the_first_line_as_text():
-    article = parse_document(P, "---\ntitle: Enzymes\n---\nShort heading\n\nProse follows here, long.\n")
+    article = parse_document(
+        P, "---\ntitle: Enzymes\n---\nShort heading\n\nProse follows here, long.\n"
+    )
     assert article.title == "Enzymes"
     assert [s.heading for s in article.sections] == ["Short heading"]
 

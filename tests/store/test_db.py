@@ -23,7 +23,7 @@ def test_collection_from_a_newer_studycards_is_refused_untouched(db_path: Path):
     raw = sqlite3.connect(db_path)
     raw.execute(f"PRAGMA user_version={len(MIGRATIONS) + 5}")
     raw.close()
-    with pytest.raises(SchemaError, match="newer studycards .*upgrade studycards"):
+    with pytest.raises(SchemaError, match=r"newer studycards .*upgrade studycards"):
         connect(db_path)
     raw = sqlite3.connect(db_path)
     assert raw.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) + 5
@@ -82,7 +82,7 @@ def test_migrations_build_exactly_the_sqlmodel_tables(tmp_path: Path):
                     (tuple(c[2] for c in conn.execute(f"PRAGMA index_info({i[1]})")), i[2])
                     for i in conn.execute(f"PRAGMA index_list({table})")
                 ),
-                sorted(tuple(f[2:5]) + (f[6],) for f in conn.execute(f"PRAGMA foreign_key_list({table})")),
+                sorted((*f[2:5], f[6]) for f in conn.execute(f"PRAGMA foreign_key_list({table})")),
             )
             for table in tables
         }

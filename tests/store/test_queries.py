@@ -49,7 +49,9 @@ def answer_all(db_path: Path, deck: str, grade: Grade, now, limit: int) -> list[
 def counts(db_path: Path, now) -> dict[str, tuple[int, int, int, int, int]]:
     conn = connect(db_path)
     try:
-        return {d.name: (d.depth, d.cards, d.new, d.learning, d.due) for d in deck_overview(conn, now)}
+        return {
+            d.name: (d.depth, d.cards, d.new, d.learning, d.due) for d in deck_overview(conn, now)
+        }
     finally:
         conn.close()
 
@@ -104,7 +106,8 @@ def test_counting_uses_the_index(collection):
     plan = " ".join(
         row[-1]
         for row in conn.execute(
-            "EXPLAIN QUERY PLAN SELECT count(*) FROM cards WHERE deck_id = 1 AND state = 2 AND due <= 5"
+            "EXPLAIN QUERY PLAN SELECT count(*) FROM cards"
+            " WHERE deck_id = 1 AND state = 2 AND due <= 5"
         )
     )
     assert "USING COVERING INDEX ix_cards_deck_state_due" in plan

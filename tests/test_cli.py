@@ -1,0 +1,126 @@
+"""The real CLI through its entry point (typer's CliRunner, and one real subprocess)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from studycards.cli import app
+from tests.conftest import REPO
+
+runner = CliRunner()
+
+
+def invoke(db_path: Path, now, *args: str, env: dict[str, str] | None = None):
+    return runner.invoke(
+        app, ["--collection", str(db_path), *args], obj={"clock": lambda: now}, env=env
+    )
+
+
+def test_every_command_has_help():
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    commands = ["import", "decks", "cards"]
+    for command in commands:
+        assert command in result.output
+        sub = runner.invoke(app, [command, "--help"])
+        assert sub.exit_code == 0 and "Usage" in sub.output, command
+
+
+def test_import_then_reimport_then_decks_and_cards(db_path, seeds, now):
+    first = invoke(db_path, now, "import", str(seeds))
+    assert first.exit_code == 0, first.output
+    assert "6 new, 0 updated, 0 unchanged" in first.output
+    again = invoke(db_path, now, "import", str(seeds))
+    assert "0 new, 0 updated, 6 unchanged" in again.output
+    assert "3 unchanged (skipped)" in again.output
+
+    decks = invoke(db_path, now, "decks")
+    assert decks.exit_code == 0
+    lines = [line for line in decks.output.splitlines() if "Medicine" in line or "notes" in line]
+    assert [[cell for cell in line.split() if cell not in "│┃"] for line in lines] == [
+        ["Medicine", "2", "2", "0", "0"],
+        ["notes", "4", "4", "0", "0"],
+    ]
+    cards = invoke(db_path, now, "cards", "--deck", "Medicine")
+    assert cards.exit_code == 0
+    assert "primary goals" in cards.output and "immunotherapy" not in cards.output
+
+
+def test_import_with_no_path_uses_the_presets(db_path, now, monkeypatch):
+    monkeypatch.chdir(REPO)
+    result = invoke(db_path, now, "import")
+    assert result.exit_code == 0, result.output
+    assert "6 new" in result.output
+    assert "Oncology" in invoke(db_path, now, "decks").output
+
+
+def test_deck_option_wins_over_presets_and_subjects(db_path, seeds, now):
+    invoke(db_path, now, "import", str(seeds), "--deck", "Exam::Week 1")
+    output = invoke(db_path, now, "decks").output
+    assert "Exam" in output and "Week 1" in output and "Medicine" not in output
+
+
+def test_failures_are_listed_and_exit_non_zero(db_path, seeds, now):
+    (seeds / "bad.md").write_text("---\nquestion: [\n---\n")
+    (seeds / "picture.png").write_bytes(b"\x89PNG")
+    result = invoke(db_path, now, "import", str(seeds))
+    assert result.exit_code == 1
+    assert f"{seeds / 'bad.md'}:3: malformed YAML" in result.output.replace("\n", "")
+    assert "6 new" in result.output
+    assert "picture.png" in result.output
+
+
+def test_unknown_deck_and_missing_presets_are_clear_errors(db_path, tmp_path, now, monkeypatch):
+    result = invoke(db_path, now, "cards", "--deck", "Nope")
+    assert result.exit_code == 1 and "no deck named 'Nope'" in result.output
+    monkeypatch.chdir(tmp_path)
+    result = invoke(db_path, now, "import")
+    assert result.exit_code == 1 and "nothing to import" in result.output
+
+
+def test_newer_collection_is_refused_by_every_command(db_path, now):
+    import sqlite3
+
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA user_version=99")
+    conn.close()
+    for command in (["decks"], ["cards"], ["import", "data"]):
+        result = invoke(db_path, now, *command)
+        assert result.exit_code == 1
+        assert "newer studycards" in result.output, command
+
+
+def test_collection_from_the_environment(tmp_path, seeds, now):
+    path = tmp_path / "from-env.sqlite"
+    result = runner.invoke(
+        app, ["import", str(seeds)], obj={"clock": lambda: now},
+        env={"STUDYCARDS_COLLECTION": str(path)},
+    )  # fmt: skip
+    assert result.exit_code == 0 and path.exists()
+
+
+@pytest.mark.parametrize("entry", [["-m", "studycards"]])
+def test_python_dash_m_entry_point_and_lazy_imports(tmp_path, seeds, entry):
+    env = {**os.environ, "STUDYCARDS_COLLECTION": str(tmp_path / "c.sqlite")}
+    done = subprocess.run(
+        [sys.executable, *entry, "import", str(seeds)], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "6 new" in done.stdout
+    # counting decks must not pay for SQLModel, the TUI or the importer
+    probe = (
+        "import sys; from studycards.cli import main\n"
+        "try: main()\nexcept SystemExit: pass\n"
+        "heavy = [m for m in ('sqlmodel', 'textual', 'yaml', 'frontmatter') if m in sys.modules]\n"
+        "print('heavy:', heavy, file=sys.stderr)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "decks"], env=env, capture_output=True, text=True
+    )
+    assert "heavy: []" in done.stderr, done.stderr
