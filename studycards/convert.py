@@ -21,6 +21,12 @@ def normalise(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
 
 
+def describe_key(key: str) -> str:
+    """A card identity as a person reads it in an error message."""
+    kind, _, value = key.partition(":")
+    return f"id {value}" if kind == "id" else f"card {value!r}"
+
+
 def deck_name(name: str) -> str:
     """A deck name in Anki's `Parent::Child` form with stray spaces removed ('' if blank)."""
     parts = [" ".join(part.split()) for part in name.split("::")]

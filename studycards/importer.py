@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from studycards.convert import describe_key
 from studycards.errors import SourceError
 from studycards.model import DeckSettings, SourceFile
 from studycards.sources.walk import walk_sources
@@ -212,9 +213,8 @@ def _first_duplicate(file: SourceFile, claimed: dict[str, str]) -> SourceError |
     for card in file.cards:
         owner = claimed.get(card.key)
         if owner is not None and owner != file.path:
-            kind, _, value = card.key.partition(":")
-            what = f"id {value}" if kind == "id" else f"card {value!r}"
-            return SourceError(Path(file.path), f"duplicate {what}: {owner} has it too")
+            problem = f"duplicate {describe_key(card.key)}: {owner} has it too"
+            return SourceError(Path(file.path), problem)
     for card in file.cards:
         claimed[card.key] = file.path
     return None

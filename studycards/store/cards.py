@@ -11,6 +11,7 @@ from sqlalchemy import Row, delete, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
+from studycards.convert import describe_key
 from studycards.errors import SourceError
 from studycards.model import DeckSettings, Schedule, SourceFile
 from studycards.store.rows import draft_columns, schedule_columns, settings_columns
@@ -32,7 +33,6 @@ class WriteResult:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
-    written: list[str] = field(default_factory=list)  # paths, in order
     failed: list[SourceError] = field(default_factory=list)
     stale: list[tuple[int, str, str]] = field(default_factory=list)  # (card id, front, source)
 
@@ -80,7 +80,6 @@ def write_files(
                 result.updated += 1
             else:
                 result.unchanged += 1
-        result.written.append(file.path)
     result.stale = _stale_cards(session, accepted)
     if inserts:
         session.execute(insert(CardRow.__table__), inserts)  # type: ignore[arg-type]
@@ -120,17 +119,12 @@ def _claims_ok(
             failed.append(
                 SourceError(
                     Path(file.path),
-                    f"card {_describe(draft.key)} already comes from {row.source}; "
+                    f"{describe_key(draft.key)} already comes from {row.source}; "
                     "two files cannot hold the same card",
                 )
             )
             return False
     return True
-
-
-def _describe(key: str) -> str:
-    kind, _, value = key.partition(":")
-    return f"id {value}" if kind == "id" else repr(value)
 
 
 def _stale_cards(session: Session, files: Sequence[SourceFile]) -> list[tuple[int, str, str]]:
