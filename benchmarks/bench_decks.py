@@ -57,11 +57,13 @@ def build(db_path: Path, count: int, now: datetime) -> None:
     conn = sqlite3.connect(db_path)
     with conn:
         conn.execute(
-            "UPDATE cards SET state = 2, reps = 3, interval = 10,"
+            "UPDATE cards SET state = 2, queue = 2, reps = 3, interval = 10,"
             " due = ? + (abs(random()) % 60) - 20 WHERE id % 10 < 7",
             (today,),
         )
-        conn.execute("UPDATE cards SET state = 1, last_day = ? WHERE id % 50 = 7", (today,))
+        conn.execute(
+            "UPDATE cards SET state = 1, queue = 1, last_day = ? WHERE id % 50 = 7", (today,)
+        )
         conn.execute(
             "INSERT INTO reviews (card_id, reviewed_at, day, grade, duration_ms,"
             " before_state, before_reps, before_ease, before_interval, before_step,"
@@ -92,7 +94,7 @@ def main() -> None:
             warm.append(time.perf_counter() - started)
         plan = conn.execute(
             "EXPLAIN QUERY PLAN SELECT count(*) FROM cards"
-            " WHERE deck_id = 1 AND state = 2 AND due <= 1"
+            " WHERE deck_id = 1 AND queue = 2 AND due <= 1"
         ).fetchall()
         conn.close()
         whole = []

@@ -16,7 +16,6 @@ Clock = Callable[[], datetime]
 
 app = typer.Typer(
     help="Spaced-repetition flashcards for the terminal: question files in, SM-2 reviews out.",
-    no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
@@ -27,7 +26,7 @@ def system_clock() -> datetime:
     return datetime.now().astimezone()
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def main_options(
     ctx: typer.Context,
     collection: Annotated[
@@ -40,9 +39,12 @@ def main_options(
         ),
     ] = None,
 ) -> None:
+    """With no command, opens the review TUI on the deck list."""
     obj = ctx.ensure_object(dict)
     obj["collection"] = collection_path(collection)
     obj.setdefault("clock", system_clock)
+    if ctx.invoked_subcommand is None:
+        review_command(ctx, deck=None)
 
 
 def _context(ctx: typer.Context) -> tuple[Path, datetime]:
@@ -151,6 +153,34 @@ def cards_command(
     except StudycardsError as err:
         raise _fail(err) from None
     print_cards(listing, now.date())
+
+
+@app.command("review")
+def review_command(
+    ctx: typer.Context,
+    deck: Annotated[
+        str | None,
+        typer.Option("--deck", "-d", help="Go straight into this deck's session (with children)."),
+    ] = None,
+) -> None:
+    """Open the review TUI: the deck list, or straight into a deck's session."""
+    from studycards.convert import deck_name
+    from studycards.store.db import connect
+    from studycards.store.queries import deck_tree
+
+    collection = ctx.obj["collection"]
+    name = deck_name(deck) if deck is not None else None
+    try:
+        conn = connect(collection)
+        try:
+            deck_tree(conn, name)  # refuse an unknown deck before taking over the terminal
+        finally:
+            conn.close()
+    except StudycardsError as err:
+        raise _fail(err) from None
+    from studycards.tui.app import make_app
+
+    make_app(collection, ctx.obj["clock"], name).run()
 
 
 def main(obj: dict[str, Any] | None = None) -> None:

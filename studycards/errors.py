@@ -38,3 +38,11 @@ class DeckNotFoundError(StudycardsError):
     def __init__(self, name: str) -> None:
         self.name = name
         super().__init__(f"no deck named {name!r} in this collection")
+
+
+class CardNotFoundError(StudycardsError):
+    """A card id that is not (or no longer) in the collection."""
+
+    def __init__(self, card_id: int) -> None:
+        self.card_id = card_id
+        super().__init__(f"no card with id {card_id} in this collection")

@@ -113,6 +113,7 @@ class Card:
 class ReviewLog:
     """One answer, with the schedule before and after so that undo can restore it exactly."""
 
+    id: int
     card_id: int
     reviewed_at: datetime
     grade: Grade

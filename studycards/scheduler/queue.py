@@ -58,6 +58,11 @@ def preview(
     return {grade: answer(schedule, grade, now, today, steps) for grade in Grade}
 
 
+def left_today(limit: int, done_today: int) -> int:
+    """How many more cards a daily limit allows today."""
+    return max(0, limit - done_today)
+
+
 def within_limit(waiting: int, limit: int, done_today: int) -> int:
     """How many of `waiting` cards today may still show under a daily limit."""
-    return max(0, min(waiting, limit - done_today))
+    return min(waiting, left_today(limit, done_today))

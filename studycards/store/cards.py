@@ -13,12 +13,12 @@ from sqlmodel import Session
 
 from studycards.convert import describe_key
 from studycards.errors import SourceError
-from studycards.model import DeckSettings, Schedule, SourceFile
+from studycards.model import CardState, DeckSettings, Schedule, SourceFile
 from studycards.store.rows import draft_columns, schedule_columns, settings_columns
 from studycards.store.tables import CardRow, DeckRow, SourceRow
 
 _CHUNK = 900  # stays under SQLite's default limit of bound parameters per statement
-_NEW_SCHEDULE = schedule_columns(Schedule())
+_NEW_SCHEDULE = schedule_columns(Schedule()) | {"queue": int(CardState.NEW)}
 _EXISTING = (
     CardRow.key, CardRow.id, CardRow.content_hash, CardRow.source, CardRow.deck_id,
     CardRow.modified_at,

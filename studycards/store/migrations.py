@@ -54,10 +54,12 @@ def _create_tables(conn: sqlite3.Connection) -> None:
             step INTEGER NOT NULL,
             redrill_at INTEGER,
             last_day INTEGER,
-            lapses INTEGER NOT NULL
+            lapses INTEGER NOT NULL,
+            queue INTEGER NOT NULL,
+            buried_until INTEGER
         );
         CREATE INDEX ix_cards_source ON cards (source);
-        CREATE INDEX ix_cards_deck_state_due ON cards (deck_id, state, due);
+        CREATE INDEX ix_cards_deck_queue_due ON cards (deck_id, queue, due, buried_until);
         CREATE TABLE reviews (
             id INTEGER NOT NULL PRIMARY KEY,
             card_id INTEGER NOT NULL REFERENCES cards (id) ON DELETE CASCADE,

@@ -1,6 +1,6 @@
 """Fast read paths on a plain sqlite3 connection (no SQLModel import needed, see db.py).
 
-Every query filters through an index: cards by (deck_id, state, due) or source, reviews by day.
+Every query filters through an index: cards by (deck_id, queue, due) or source, reviews by day.
 """
 
 from __future__ import annotations
@@ -49,10 +49,15 @@ _DeckColumns = namedtuple(
 )
 
 
+def deck_settings_by_id(conn: sqlite3.Connection) -> dict[int, DeckSettings]:
+    """Every deck's stored limits and timing, by id."""
+    rows = conn.execute(f"SELECT id, {', '.join(_DeckColumns._fields)} FROM decks")
+    return {row[0]: settings_from(_DeckColumns._make(row[1:])) for row in rows}
+
+
 def deck_settings(conn: sqlite3.Connection) -> dict[str, DeckSettings]:
     """Every deck's stored limits and timing, by name."""
-    rows = conn.execute(f"SELECT {', '.join(_DeckColumns._fields)} FROM decks")
-    return {row.name: settings_from(row) for row in map(_DeckColumns._make, rows)}
+    return {settings.name: settings for settings in deck_settings_by_id(conn).values()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,23 +80,13 @@ def deck_overview(conn: sqlite3.Connection, now: datetime) -> list[DeckCounts]:
     totals = dict(conn.execute("SELECT deck_id, count(*) FROM cards GROUP BY deck_id").fetchall())
     done: dict[tuple[int, int], int] = {}
     for hour in {deck[4] for deck in decks}:
-        done |= _answered_today(conn, study_day(now, hour))
+        done |= answered_today(conn, study_day(now, hour))
     own: dict[str, tuple[int, int, int, int]] = {}
     for deck_id, name, new_limit, review_limit, hour in decks:
         today = study_day(now, hour).toordinal()
-        new_waiting = conn.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM cards WHERE deck_id = ? AND state = ? LIMIT ?)",
-            (deck_id, CardState.NEW, new_limit),
-        ).fetchone()[0]
-        learning = conn.execute(
-            "SELECT count(*) FROM cards WHERE deck_id = ? AND state = ?",
-            (deck_id, CardState.LEARNING),
-        ).fetchone()[0]
-        due_waiting = conn.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM cards"
-            " WHERE deck_id = ? AND state = ? AND due <= ? LIMIT ?)",
-            (deck_id, CardState.REVIEW, today, review_limit),
-        ).fetchone()[0]
+        new_waiting = count_showing(conn, deck_id, CardState.NEW, today, new_limit)
+        learning = count_showing(conn, deck_id, CardState.LEARNING, today)
+        due_waiting = count_showing(conn, deck_id, CardState.REVIEW, today, review_limit)
         own[name] = (
             totals.get(deck_id, 0),
             within_limit(new_waiting, new_limit, done.get((deck_id, CardState.NEW), 0)),
@@ -101,7 +96,29 @@ def deck_overview(conn: sqlite3.Connection, now: datetime) -> list[DeckCounts]:
     return _roll_up(own)
 
 
-def _answered_today(conn: sqlite3.Connection, today: date) -> dict[tuple[int, int], int]:
+def shows_today(queue: CardState) -> str:
+    """SQL condition: a card of deck :deck in `queue` that shows on study day :today.
+
+    It is in that queue, due (for reviews) and not buried. Every column is in the index
+    ix_cards_deck_queue_due, so neither counting nor fetching reads a table row.
+    """
+    due = " AND due <= :today" if queue is CardState.REVIEW else ""
+    return (
+        f"deck_id = :deck AND queue = {int(queue)}{due}"
+        " AND (buried_until IS NULL OR buried_until <= :today)"
+    )
+
+
+def count_showing(
+    conn: sqlite3.Connection, deck_id: int, queue: CardState, today: int, limit: int = -1
+) -> int:
+    """Cards of one deck and queue that show today, counted up to `limit` (-1: all)."""
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM cards WHERE {shows_today(queue)} LIMIT :limit)"
+    params = {"deck": deck_id, "today": today, "limit": limit}
+    return conn.execute(sql, params).fetchone()[0]
+
+
+def answered_today(conn: sqlite3.Connection, today: date) -> dict[tuple[int, int], int]:
     """(deck id, state before) -> first answers today of new and review cards."""
     rows = conn.execute(
         "SELECT c.deck_id, r.before_state, count(*) FROM reviews r JOIN cards c"
@@ -140,17 +157,24 @@ class CardListing:
     reps: int
 
 
+def deck_tree(conn: sqlite3.Connection, deck: str | None) -> dict[int, DeckSettings]:
+    """Settings of `deck` and every deck under it, by id (all decks for None)."""
+    decks = deck_settings_by_id(conn)
+    if deck is None:
+        return decks
+    chosen = {
+        deck_id: settings
+        for deck_id, settings in decks.items()
+        if settings.name == deck or settings.name.startswith(f"{deck}::")
+    }
+    if not chosen:
+        raise DeckNotFoundError(deck)
+    return chosen
+
+
 def card_listing(conn: sqlite3.Connection, deck: str | None = None) -> list[CardListing]:
     """Cards of `deck` and its children (all cards without a deck), soonest due first."""
-    names = dict(conn.execute("SELECT id, name FROM decks").fetchall())
-    if deck is not None:
-        names = {
-            deck_id: name
-            for deck_id, name in names.items()
-            if name == deck or name.startswith(f"{deck}::")
-        }
-        if not names:
-            raise DeckNotFoundError(deck)
+    names = {deck_id: settings.name for deck_id, settings in deck_tree(conn, deck).items()}
     listing: list[CardListing] = []
     for deck_id, name in names.items():
         rows = conn.execute(

@@ -1,30 +1,27 @@
-"""Answering cards: the new schedule and its review log entry, written together."""
+"""Answering, undoing, suspending and burying cards: each a short transaction of its own."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlmodel import Session
 
-from studycards.errors import StudycardsError
+from studycards.errors import CardNotFoundError, StudycardsError
 from studycards.model import Card, Grade, ReviewLog
 from studycards.scheduler.day import study_day
 from studycards.scheduler.queue import answer
 from studycards.store.rows import (
+    SUSPENDED,
     draft_from,
     from_ms,
     schedule_columns,
     schedule_from,
     settings_from,
+    to_day,
     to_ms,
 )
 from studycards.store.tables import CardRow, DeckRow, ReviewRow
-
-
-class CardNotFoundError(StudycardsError):
-    def __init__(self, card_id: int) -> None:
-        super().__init__(f"no card with id {card_id} in this collection")
 
 
 def _card_and_deck(session: Session, card_id: int) -> tuple[CardRow, DeckRow]:
@@ -44,7 +41,7 @@ def load_card(session: Session, card_id: int) -> Card:
 def answer_card(
     session: Session, card_id: int, grade: Grade, now: datetime, duration_ms: int
 ) -> ReviewLog:
-    """Apply one answer at `now` in the session's transaction; the caller commits it."""
+    """Apply one answer at `now` and log it, in the session's transaction."""
     row, deck = _card_and_deck(session, card_id)
     settings = settings_from(deck)
     today = study_day(now, settings.rollover_hour)
@@ -52,18 +49,47 @@ def answer_card(
     after = answer(before, grade, now, today, settings.learning_steps)
     for column, value in schedule_columns(after).items():
         setattr(row, column, value)
-    session.add(
-        ReviewRow(
-            card_id=card_id,
-            reviewed_at=to_ms(now),
-            day=today.toordinal(),
-            grade=int(grade),
-            duration_ms=duration_ms,
-            **schedule_columns(before, "before_"),
-            **schedule_columns(after, "after_"),
-        )
+    row.queue = int(after.state)
+    log = ReviewRow(
+        card_id=card_id,
+        reviewed_at=to_ms(now),
+        day=today.toordinal(),
+        grade=int(grade),
+        duration_ms=duration_ms,
+        **schedule_columns(before, "before_"),
+        **schedule_columns(after, "after_"),
     )
-    return ReviewLog(card_id, now, grade, before, after, duration_ms)
+    session.add(log)
+    session.flush()
+    assert log.id is not None
+    return ReviewLog(log.id, card_id, now, grade, before, after, duration_ms)
+
+
+def undo_answer(session: Session, review_id: int) -> ReviewLog:
+    """Put the card back as it was before that answer and delete the answer from the log."""
+    log = session.get(ReviewRow, review_id)
+    if log is None:
+        raise StudycardsError(f"no answer with id {review_id} to undo")
+    row, _ = _card_and_deck(session, log.card_id)
+    before = schedule_from(log, "before_")
+    for column, value in schedule_columns(before).items():
+        setattr(row, column, value)
+    row.queue = int(before.state)
+    undone = _log_from(log)
+    session.delete(log)
+    return undone
+
+
+def suspend_card(session: Session, card_id: int) -> None:
+    """Take a card out of every session until it is unsuspended; its schedule is kept."""
+    row, _ = _card_and_deck(session, card_id)
+    row.queue = SUSPENDED
+
+
+def bury_card(session: Session, card_id: int, until: date) -> None:
+    """Hide a card until the study day `until`; its schedule is kept."""
+    row, _ = _card_and_deck(session, card_id)
+    row.buried_until = to_day(until)
 
 
 def review_history(session: Session, card_id: int) -> list[ReviewLog]:
@@ -71,14 +97,17 @@ def review_history(session: Session, card_id: int) -> list[ReviewLog]:
     rows = session.scalars(
         select(ReviewRow).where(ReviewRow.card_id == card_id).order_by(ReviewRow.id)
     )
-    return [
-        ReviewLog(
-            card_id=row.card_id,
-            reviewed_at=from_ms(row.reviewed_at) or datetime.min,
-            grade=Grade(row.grade),
-            before=schedule_from(row, "before_"),
-            after=schedule_from(row, "after_"),
-            duration_ms=row.duration_ms,
-        )
-        for row in rows
-    ]
+    return [_log_from(row) for row in rows]
+
+
+def _log_from(row: ReviewRow) -> ReviewLog:
+    assert row.id is not None
+    return ReviewLog(
+        id=row.id,
+        card_id=row.card_id,
+        reviewed_at=from_ms(row.reviewed_at) or datetime.min,
+        grade=Grade(row.grade),
+        before=schedule_from(row, "before_"),
+        after=schedule_from(row, "after_"),
+        duration_ms=row.duration_ms,
+    )

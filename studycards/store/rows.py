@@ -9,6 +9,8 @@ from typing import Any
 from studycards.model import CardDraft, CardState, DeckSettings, Related, Schedule, Sm2
 from studycards.scheduler.day import format_steps, parse_steps
 
+SUSPENDED = -1  # the `cards.queue` value beside the CardState ones
+
 SCHEDULE_COLUMNS = (
     "state", "reps", "ease", "interval", "due", "step", "redrill_at", "last_day", "lapses"
 )  # fmt: skip

@@ -1,5 +1,8 @@
 """SQLModel tables of a collection. Rows stay inside `store/`; the rest sees `model` values.
 
+A card's `queue` is where sessions look for it: its scheduling `state` (new 0, learning 1,
+review 2), or -1 while suspended. A buried card keeps its queue and is hidden until the study
+day `buried_until`; that column ends the queue index, so every count stays index-only.
 Times are integer milliseconds since the Unix epoch (UTC); study days are proleptic Gregorian
 ordinals (`date.toordinal()`), so "due today" is one integer comparison on an index.
 The DDL that creates these tables is frozen in `migrations.py`; a test keeps the two in step.
@@ -35,7 +38,7 @@ class SourceRow(SQLModel, table=True):
 
 class CardRow(SQLModel, table=True):
     __tablename__ = "cards"
-    __table_args__ = (Index("ix_cards_deck_state_due", "deck_id", "state", "due"),)
+    __table_args__ = (Index("ix_cards_deck_queue_due", "deck_id", "queue", "due", "buried_until"),)
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True)
@@ -60,6 +63,8 @@ class CardRow(SQLModel, table=True):
     redrill_at: int | None = None
     last_day: int | None = None
     lapses: int = 0
+    queue: int = 0
+    buried_until: int | None = None
 
 
 class ReviewRow(SQLModel, table=True):

@@ -107,8 +107,8 @@ def test_counting_uses_the_index(collection):
         row[-1]
         for row in conn.execute(
             "EXPLAIN QUERY PLAN SELECT count(*) FROM cards"
-            " WHERE deck_id = 1 AND state = 2 AND due <= 5"
+            " WHERE deck_id = 1 AND queue = 2 AND due <= 5"
         )
     )
-    assert "USING COVERING INDEX ix_cards_deck_state_due" in plan
+    assert "USING COVERING INDEX ix_cards_deck_queue_due" in plan
     conn.close()

@@ -1,0 +1,180 @@
+"""One review session over a deck and its children: the queue, answers, undo, suspend, bury.
+
+Knows nothing of the screen. Reads go through the stdlib connection so that the first card
+shows fast; writes go through SQLModel sessions, one short transaction (and commit) each, so
+an answer is on disk before the next card is shown.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from studycards.model import CardDraft, Grade, ReviewLog, Schedule
+from studycards.scheduler.day import study_day
+from studycards.scheduler.queue import preview
+from studycards.scheduler.session import QueuedCard, ReviewQueue
+from studycards.store.db import connect
+from studycards.store.queries import deck_tree
+from studycards.store.study import Outlook, card_text, load_queue, outlook
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+
+@dataclass(frozen=True, slots=True)
+class ShownCard:
+    """A card ready to show: its place in the queue, its text and what each button does."""
+
+    queued: QueuedCard
+    text: CardDraft
+    outcomes: dict[Grade, Schedule]  # what each button would do, previewed at `at`
+    at: datetime
+    today: date  # the study day of the card's deck at `at`
+    counts: tuple[int, int, int]  # new, learning, review still to show, this card included
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    reviewed: int
+    again: int
+    seconds: float
+    outlook: Outlook
+
+    @property
+    def again_rate(self) -> float:
+        return self.again / self.reviewed if self.reviewed else 0.0
+
+
+@dataclass(slots=True)
+class _Done:
+    log: ReviewLog
+    queue_before: ReviewQueue
+
+
+@dataclass
+class StudySession:
+    """Today's session over `deck` (None: every deck)."""
+
+    db_path: Path
+    deck: str | None
+    started: datetime
+    queue: ReviewQueue = field(init=False)
+    _answers: list[_Done] = field(init=False, default_factory=list)
+    _engine: Engine | None = field(init=False, default=None)
+    _engine_lock: threading.Lock = field(init=False, default_factory=threading.Lock)
+
+    def __post_init__(self) -> None:
+        self._conn = connect(self.db_path)
+        self.decks = deck_tree(self._conn, self.deck)
+        self.queue = load_queue(self._conn, self.decks, self.started)
+
+    def next_card(self, now: datetime) -> ShownCard | None:
+        """The card to show now, or None when the session is over."""
+        queued = self.queue.next_card(now)
+        if queued is None:
+            return None
+        self.queue.shown(queued)
+        return self.show(queued, now)
+
+    def show(self, queued: QueuedCard, now: datetime) -> ShownCard:
+        settings = self.decks[queued.deck_id]
+        today = study_day(now, settings.rollover_hour)
+        outcomes = preview(queued.schedule, now, today, settings.learning_steps)
+        text = card_text(self._conn, queued.id)
+        return ShownCard(queued, text, outcomes, now, today, self.queue.counts())
+
+    def answer(self, card: QueuedCard, grade: Grade, now: datetime, duration_ms: int) -> None:
+        """Commit the answer, then move the queue on."""
+        from studycards.store.reviews import answer_card
+
+        with self._write() as session:
+            log = answer_card(session, card.id, grade, now, duration_ms)
+        self._answers.append(_Done(log, self.queue.copy()))
+        self.queue.settle(card.id, log.after)
+
+    def undo(self, now: datetime) -> ShownCard | None:
+        """Take back this session's last answer and show that card again (None: none left)."""
+        from studycards.store.reviews import undo_answer
+
+        if not self._answers:
+            return None
+        done = self._answers[-1]
+        with self._write() as session:
+            undo_answer(session, done.log.id)
+        self._answers.pop()
+        self.queue = done.queue_before
+        card = next(
+            c for c in (*self.queue.learning, *self.queue.reviews, *self.queue.new)
+            if c.id == done.log.card_id
+        )  # fmt: skip
+        self.queue.shown(card)
+        return self.show(card, now)
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._answers)
+
+    def suspend(self, card: QueuedCard) -> None:
+        from studycards.store.reviews import suspend_card
+
+        with self._write() as session:
+            suspend_card(session, card.id)
+        self.queue.drop(card.id)
+
+    def bury(self, card: QueuedCard, now: datetime) -> None:
+        """Hide the card until tomorrow's study day."""
+        from studycards.store.reviews import bury_card
+
+        today = study_day(now, self.decks[card.deck_id].rollover_hour)
+        with self._write() as session:
+            bury_card(session, card.id, today + timedelta(days=1))
+        self.queue.drop(card.id)
+
+    def reimport(self, card: ShownCard, now: datetime) -> ShownCard:
+        """Import the card's source file again (after an edit) and show the card's new text."""
+        from studycards.importer import ImportTarget, import_sources
+
+        summary = import_sources(
+            self.db_path, [ImportTarget((Path(card.text.source),), card.text.deck)], now
+        )
+        if summary.failed:
+            raise summary.failed[0]
+        return self.show(card.queued, now)
+
+    def summary(self, now: datetime) -> SessionSummary:
+        logs = [done.log for done in self._answers]
+        again = sum(log.grade is Grade.AGAIN for log in logs)
+        seconds = (now - self.started).total_seconds()
+        return SessionSummary(len(logs), again, seconds, outlook(self._conn, self.decks, now))
+
+    def warm_up(self) -> None:
+        """Load SQLModel and open the writer ahead of the first answer (call from a thread)."""
+        self._writer_engine()
+
+    def close(self) -> None:
+        self._conn.close()
+        if self._engine is not None:
+            self._engine.dispose()
+
+    def _writer_engine(self) -> Engine:
+        with self._engine_lock:
+            if self._engine is None:
+                from studycards.store.db import engine
+
+                self._engine = engine(self.db_path)
+            return self._engine
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        """One transaction, committed on leaving: an answer is on disk before anything else."""
+        from sqlmodel import Session
+
+        with Session(self._writer_engine()) as session, session.begin():
+            yield session

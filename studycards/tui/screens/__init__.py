@@ -1,0 +1,1 @@
+"""Screens: the deck list, a review session, and the end of a session."""

@@ -1,0 +1,90 @@
+"""The deck overview, like Anki's: each deck with its new, learning and due counts."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from studycards.store.db import connect
+from studycards.store.queries import DeckCounts, deck_overview
+
+
+def _count(value: int, style: str) -> Text:
+    """Anki's colours: blue new, red learning, green due; a zero recedes."""
+    return Text(str(value), style=style if value else "dim", justify="right")
+
+
+class DeckListScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "study", "Study", priority=True),
+        Binding("r", "refresh", "Refresh"),
+        Binding("q,escape", "app.quit", "Quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static("Decks", id="deck-title")
+        table: DataTable[str] = DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+        table.add_column("Deck", key="deck")
+        table.add_column("New", key="new")
+        table.add_column("Learning", key="learning")
+        table.add_column("Due", key="due")
+        yield table
+        yield Static(id="deck-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_refresh()
+
+    def on_screen_resume(self) -> None:
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="decks")
+    def _load(self) -> None:
+        conn = connect(self.app.db_path)  # type: ignore[attr-defined]
+        try:
+            decks = deck_overview(conn, self.app.clock())  # type: ignore[attr-defined]
+        finally:
+            conn.close()
+        self.app.call_from_thread(self._fill, decks)
+
+    def _fill(self, decks: list[DeckCounts]) -> None:
+        table = self.query_one(DataTable)
+        selected = table.cursor_row
+        table.clear()
+        for deck in decks:
+            name = "  " * deck.depth + deck.name.rsplit("::", 1)[-1]
+            table.add_row(
+                Text(name),
+                _count(deck.new, "bold blue"),
+                _count(deck.learning, "bold red"),
+                _count(deck.due, "bold green"),
+                key=deck.name,
+            )
+        if decks:
+            table.move_cursor(row=min(selected, len(decks) - 1))
+        hint = "enter  study the highlighted deck (with its children)"
+        self.query_one("#deck-hint", Static).update(
+            hint if decks else "No decks yet: run `studycards import PATH` first."
+        )
+
+    def action_study(self) -> None:
+        from studycards.tui.screens.review import ReviewScreen
+
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return
+        deck = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        self.app.push_screen(ReviewScreen(deck))
+
+    @on(DataTable.RowSelected)
+    def _selected(self) -> None:
+        self.action_study()

@@ -1,0 +1,57 @@
+"""The end of a session: what was done, and what tomorrow holds."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from studycards.study import SessionSummary
+
+
+def describe(summary: SessionSummary) -> str:
+    """The summary as a few plain lines."""
+    minutes, seconds = divmod(round(summary.seconds), 60)
+    outlook = summary.outlook
+    lines = []
+    if summary.reviewed:
+        lines.append(
+            f"Reviewed {summary.reviewed} card{'s' * (summary.reviewed != 1)} in "
+            f"{minutes}m {seconds:02d}s · again {summary.again_rate:.0%}"
+        )
+    lines.append(
+        f"Tomorrow: {outlook.due_tomorrow} review{'s' * (outlook.due_tomorrow != 1)}"
+        f" and up to {outlook.new_tomorrow} new"
+    )
+    if outlook.next_due is not None:
+        lines.append(f"Next review due {outlook.next_due:%a %d %b %Y}")
+    return "\n".join(lines)
+
+
+class DoneScreen(Screen[str]):
+    """Dismisses with "undo" (take back the last answer) or "back" (to the deck list)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter,q,escape", "back", "Deck list"),
+        Binding("u", "undo", "Undo last answer"),
+    ]
+
+    def __init__(self, summary: SessionSummary) -> None:
+        super().__init__()
+        self.summary = summary
+
+    def compose(self) -> ComposeResult:
+        with Center(), Vertical(id="done"):
+            yield Static("Congratulations, you are done for today.", id="done-title")
+            yield Static(describe(self.summary), id="done-summary")
+        yield Footer()
+
+    def action_back(self) -> None:
+        self.dismiss("back")
+
+    def action_undo(self) -> None:
+        self.dismiss("undo")

@@ -1,0 +1,43 @@
+"""A real collection built from the seeds, a clock the tests move, and a helper to let
+the app's store workers finish before asserting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from studycards.importer import ImportTarget, import_sources
+from studycards.model import DeckSettings
+
+
+@dataclass
+class Clock:
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(now) -> Clock:
+    return Clock(now)
+
+
+@pytest.fixture
+def collection(db_path: Path, seeds: Path, now) -> Path:
+    """The seeds through the Oncology preset: 6 new cards in one deck."""
+    import_sources(db_path, [ImportTarget((seeds,), "Oncology", DeckSettings("Oncology"))], now)
+    return db_path
+
+
+async def settle(pilot) -> None:
+    """Let store workers finish and their messages be handled."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
