@@ -155,7 +155,13 @@ class StudySession:
         return SessionSummary(len(logs), again, seconds, outlook(self._conn, self.decks, now))
 
     def warm_up(self) -> None:
-        """Load SQLModel and open the writer ahead of the first answer (call from a thread)."""
+        """Load SQLModel and map the tables ahead of the first answer, so that the first grade
+        is as quick as the others (call from a thread; it touches no data)."""
+        from sqlalchemy.orm import configure_mappers
+
+        import studycards.store.reviews  # noqa: F401
+
+        configure_mappers()
         self._writer_engine()
 
     def close(self) -> None:

@@ -25,7 +25,7 @@ def invoke(db_path: Path, now, *args: str, env: dict[str, str] | None = None):
 def test_every_command_has_help():
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
-    commands = ["import", "decks", "cards"]
+    commands = ["import", "decks", "cards", "review"]
     for command in commands:
         assert command in result.output
         sub = runner.invoke(app, [command, "--help"])

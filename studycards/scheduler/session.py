@@ -35,9 +35,9 @@ class ReviewQueue:
         return len(self.new), len(self.learning), len(self.reviews)
 
     def next_card(self, now: datetime) -> QueuedCard | None:
-        learning = sorted(self.learning, key=_redrill_time)
-        ready = [card for card in learning if _redrill_time(card) <= now]
-        later = [card for card in learning if _redrill_time(card) > now]
+        learning = sorted(self.learning, key=lambda card: _redrill_time(card, now))
+        ready = [card for card in learning if _redrill_time(card, now) <= now]
+        later = [card for card in learning if _redrill_time(card, now) > now]
         ordered = [*ready, *self.reviews[:1], *self.new[:1], *later]
         fresh = [card for card in ordered if card.id != self.last_shown]
         return next(iter(fresh or ordered), None)
@@ -64,6 +64,7 @@ class ReviewQueue:
         return ReviewQueue(list(self.learning), list(self.reviews), list(self.new), self.last_shown)
 
 
-def _redrill_time(card: QueuedCard) -> datetime:
-    assert card.schedule.redrill_at is not None  # every card in learning has one
-    return card.schedule.redrill_at
+def _redrill_time(card: QueuedCard, now: datetime) -> datetime:
+    """When a learning card may show again; one without a time (never written by studycards,
+    but possible in a hand-edited collection) may show now."""
+    return card.schedule.redrill_at or now

@@ -80,8 +80,12 @@ class ReviewScreen(Screen[None]):
             self.post_message(CardReady(shown))
         elif self.session is not None:
             self.post_message(SessionFinished(self.session.summary(self.clock())))
+
+    @work(thread=True, group="warm-up")
+    def _warm_up(self) -> None:
+        """Load the writing side while the user reads the first card, not before it shows."""
         if self.session is not None:
-            self.session.warm_up()  # SQLModel loads while the user reads, not before
+            self.session.warm_up()
 
     def _start(self, job: Job) -> None:
         if self.busy or self.session is None:
@@ -89,9 +93,10 @@ class ReviewScreen(Screen[None]):
         self.busy = True
         self._run(job)
 
-    @on(CardReady)
-    def _show(self, message: CardReady) -> None:
+    def on_card_ready(self, message: CardReady) -> None:
         self.busy = False
+        if self.card is None and self.session is not None and not self.session.can_undo:
+            self.call_after_refresh(self._warm_up)
         self.card = message.card
         self.shown_at = self.clock()
         text = message.card.text
@@ -104,8 +109,7 @@ class ReviewScreen(Screen[None]):
         self.query_one(GradeBar).label(message.card)
         self.remove_class("revealed")
 
-    @on(SessionFinished)
-    def _finished(self, message: SessionFinished) -> None:
+    def on_session_finished(self, message: SessionFinished) -> None:
         from studycards.tui.screens.done import DoneScreen
 
         self.busy = False
@@ -119,8 +123,7 @@ class ReviewScreen(Screen[None]):
         else:
             self.dismiss(None)
 
-    @on(StoreFailed)
-    def _failed(self, message: StoreFailed) -> None:
+    def on_store_failed(self, message: StoreFailed) -> None:
         self.busy = False
         self.notify(str(message.error), title="Not saved", severity="error", timeout=8)
 
