@@ -139,6 +139,7 @@ def cards_command(
 ) -> None:
     """List cards with their next due date, soonest first."""
     from studycards.cli_render import print_cards
+    from studycards.scheduler.day import study_day
     from studycards.convert import deck_name
     from studycards.store.db import connect
     from studycards.store.queries import card_listing
@@ -152,7 +153,7 @@ def cards_command(
             conn.close()
     except StudycardsError as err:
         raise _fail(err) from None
-    print_cards(listing, now.date())
+    print_cards(listing, study_day(now))
 
 
 @app.command("review")

@@ -99,12 +99,20 @@ def print_cards(cards: list[CardListing], today: date) -> None:
             str(card.id),
             card.deck,
             _short(card.front),
-            _STATE_NAMES[card.state],
+            _state(card, today),
             due,
             f"{card.interval}d" if card.interval else "—",
             f"{card.ease:.2f}",
         )
     out.print(table)
+
+
+def _state(card: CardListing, today: date) -> str:
+    if card.suspended:
+        return "suspended"
+    if card.buried_until is not None and card.buried_until > today:
+        return "buried"
+    return _STATE_NAMES[card.state]
 
 
 def _short(text: str, width: int = 70) -> str:

@@ -124,3 +124,26 @@ def test_python_dash_m_entry_point_and_lazy_imports(tmp_path, seeds, entry):
         [sys.executable, "-c", probe, "decks"], env=env, capture_output=True, text=True
     )
     assert "heavy: []" in done.stderr, done.stderr
+
+
+def test_review_opens_the_tui_on_the_same_collection(db_path, seeds, now, monkeypatch):
+    from studycards.tui.app import StudyApp
+
+    opened: list[tuple[Path, str | None]] = []
+    monkeypatch.setattr(StudyApp, "run", lambda self: opened.append((self.db_path, self.deck)))
+    invoke(db_path, now, "import", str(seeds))
+    assert invoke(db_path, now, "review", "--deck", "Medicine").exit_code == 0
+    assert invoke(db_path, now).exit_code == 0  # no command: the deck list
+    env_result = runner.invoke(
+        app, [], obj={"clock": lambda: now}, env={"STUDYCARDS_COLLECTION": str(db_path)}
+    )
+    assert env_result.exit_code == 0
+    assert opened == [(db_path, "Medicine"), (db_path, None), (db_path, None)]
+
+
+def test_review_of_an_unknown_deck_fails_before_the_tui(db_path, now, monkeypatch):
+    from studycards.tui.app import StudyApp
+
+    monkeypatch.setattr(StudyApp, "run", lambda self: pytest.fail("the TUI opened"))
+    result = invoke(db_path, now, "review", "--deck", "Nope")
+    assert result.exit_code == 1 and "no deck named 'Nope'" in result.output

@@ -15,7 +15,7 @@ from studycards.errors import DeckNotFoundError
 from studycards.model import CardState, DeckSettings
 from studycards.scheduler.day import study_day
 from studycards.scheduler.queue import within_limit
-from studycards.store.rows import settings_from
+from studycards.store.rows import SUSPENDED, from_day, settings_from
 
 _CHUNK = 900
 
@@ -155,6 +155,8 @@ class CardListing:
     interval: int
     ease: float
     reps: int
+    suspended: bool = False
+    buried_until: date | None = None
 
 
 def deck_tree(conn: sqlite3.Connection, deck: str | None) -> dict[int, DeckSettings]:
@@ -178,13 +180,24 @@ def card_listing(conn: sqlite3.Connection, deck: str | None = None) -> list[Card
     listing: list[CardListing] = []
     for deck_id, name in names.items():
         rows = conn.execute(
-            "SELECT id, front, state, due, interval, ease, reps FROM cards WHERE deck_id = ?",
+            "SELECT id, front, state, due, interval, ease, reps, queue, buried_until"
+            " FROM cards WHERE deck_id = ?",
             (deck_id,),
         )
-        for card_id, front, state, due, interval, ease, reps in rows:
-            due_day = None if due is None else date.fromordinal(due)
+        for card_id, front, state, due, interval, ease, reps, queue, buried in rows:
             listing.append(
-                CardListing(card_id, name, front, CardState(state), due_day, interval, ease, reps)
+                CardListing(
+                    card_id,
+                    name,
+                    front,
+                    CardState(state),
+                    from_day(due),
+                    interval,
+                    ease,
+                    reps,
+                    queue == SUSPENDED,
+                    from_day(buried),
+                )
             )
     listing.sort(key=lambda card: (card.due is None, card.due or date.min, card.deck, card.id))
     return listing

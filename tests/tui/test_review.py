@@ -6,6 +6,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
+from textual.command import CommandPalette
 from textual.widgets import DataTable, HelpPanel, Static
 
 from studycards.tui.app import make_app
@@ -219,6 +220,11 @@ async def test_help_theme_and_back(collection, clock):
         theme = app.theme
         await pilot.press("ctrl+t")
         assert app.theme != theme
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press("escape")
+        await pilot.pause()
         await pilot.press("q")
         await settle(pilot)
         assert isinstance(app.screen, DeckListScreen)
