@@ -139,8 +139,8 @@ def cards_command(
 ) -> None:
     """List cards with their next due date, soonest first."""
     from studycards.cli_render import print_cards
-    from studycards.scheduler.day import study_day
     from studycards.convert import deck_name
+    from studycards.scheduler.day import study_day
     from studycards.store.db import connect
     from studycards.store.queries import card_listing
 
