@@ -54,6 +54,7 @@ def convert(record: Record, deck: str | None = None) -> list[CardDraft]:
                 subject=record.subject,
                 tags=record.tags,
                 url=record.url,
+                date=record.date,
                 related=record.related,
             )
         ]

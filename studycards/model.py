@@ -89,13 +89,14 @@ class CardDraft:
     context: str = ""  # an article's title and lead, shown quietly with its section cards
     tags: tuple[str, ...] = ()
     url: str = ""
+    date: str = ""  # the record's own date (ISO), as its source gives it
     related: tuple[Related, ...] = ()
 
     __reduce__ = _reduce
 
     def content_hash(self) -> str:
         """Fingerprint of everything stored about the card's text, to tell updated from same."""
-        parts = [self.deck, self.front, self.back, self.subject, self.context, self.url]
+        parts = [self.deck, self.front, self.back, self.subject, self.context, self.url, self.date]
         parts += [" ".join(self.tags), *(f"{r.id}\x1e{r.title}" for r in self.related)]
         return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
 

@@ -27,6 +27,10 @@ def test_qa_seed_becomes_one_card_keyed_by_id():
     assert card.source == str(DATA / "chemotherapy-goals.md")
     assert "cancer_treatment" in card.tags
     assert card.related[0].id == "176442"
+    assert (card.url, card.date) == (
+        "/learn/medicine/questions/what-are-the-primary-goals-of-chemotherapy-in-cancer-treatment",
+        "2025-02-17",
+    )
 
 
 def test_article_seed_becomes_a_card_per_section():

@@ -44,9 +44,11 @@ def test_seeds_become_six_cards_in_subject_and_folder_decks(db_path, seeds, now)
     decks = rows(db_path, "SELECT d.name, count(*) FROM cards c JOIN decks d"
                           " ON d.id = c.deck_id GROUP BY 1 ORDER BY 1")  # fmt: skip
     assert decks == [("Medicine", 2), ("notes", 4)]
-    [(front, back, tags, related)] = rows(
-        db_path, "SELECT front, back, tags, related FROM cards WHERE key = 'id:176440'"
+    [(front, back, tags, related, url, day)] = rows(
+        db_path, "SELECT front, back, tags, related, url, date FROM cards WHERE key = 'id:176440'"
     )
+    assert url.endswith("/what-are-the-primary-goals-of-chemotherapy-in-cancer-treatment")
+    assert day == "2025-02-17"
     assert front.startswith("What are the primary goals")
     assert "\n\n1. **Cure**" in back
     assert tags.split()[:2] == ["chemotherapy", "cancer_treatment"]

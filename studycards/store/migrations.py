@@ -41,6 +41,7 @@ def _create_tables(conn: sqlite3.Connection) -> None:
             subject VARCHAR NOT NULL,
             tags VARCHAR NOT NULL,
             url VARCHAR NOT NULL,
+            date VARCHAR NOT NULL,
             related VARCHAR NOT NULL,
             source VARCHAR NOT NULL,
             content_hash VARCHAR NOT NULL,

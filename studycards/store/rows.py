@@ -74,6 +74,7 @@ def draft_columns(draft: CardDraft) -> dict[str, Any]:
         "subject": draft.subject,
         "tags": " ".join(draft.tags),
         "url": draft.url,
+        "date": draft.date,
         "related": json.dumps([[r.id, r.title] for r in draft.related], ensure_ascii=False),
         "source": draft.source,
         "content_hash": draft.content_hash(),
@@ -91,6 +92,7 @@ def draft_from(row: Any, deck: str) -> CardDraft:
         context=row.context,
         tags=tuple(row.tags.split()),
         url=row.url,
+        date=row.date,
         related=tuple(Related(id, title) for id, title in json.loads(row.related)),
     )
 

@@ -49,6 +49,7 @@ class CardRow(SQLModel, table=True):
     subject: str = ""
     tags: str = ""  # space-separated, Anki style
     url: str = ""
+    date: str = ""
     related: str = "[]"  # JSON list of [id, title]
     source: str = Field(index=True)
     content_hash: str
