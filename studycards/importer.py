@@ -112,14 +112,16 @@ def import_sources(
         summary.stale += [StaleCard(*row) for row in cards_of_sources(conn, vanished)]
     finally:
         conn.close()
-    if prune and summary.stale:
+    if prune and (summary.stale or vanished):  # vanished files go too, even with no card left
         from sqlmodel import Session
 
         from studycards.store.cards import delete_cards
         from studycards.store.db import engine
 
-        with Session(engine(db_path)) as session, session.begin():
+        db = engine(db_path)
+        with Session(db) as session, session.begin():
             delete_cards(session, [card.id for card in summary.stale], vanished)
+        db.dispose()
         summary.pruned = len(summary.stale)
     return summary
 
