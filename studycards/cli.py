@@ -83,7 +83,7 @@ def import_command(
     ] = None,
 ) -> None:
     """Turn question files into cards; re-importing updates text and keeps review history."""
-    from studycards.cli_render import import_progress, print_import_summary
+    from studycards.cli_render import print_import_summary, progress_bar
     from studycards.importer import ImportTarget, import_sources
     from studycards.presets import load_presets
 
@@ -102,7 +102,7 @@ def import_command(
                 ImportTarget(p.sources, deck or p.settings.name, None if deck else p.settings)
                 for p in found
             ]
-        with import_progress() as progress:
+        with progress_bar("importing") as progress:
             summary = import_sources(collection, targets, now, prune=prune, progress=progress)
     except StudycardsError as err:
         raise _fail(err) from None
@@ -154,6 +154,46 @@ def cards_command(
     except StudycardsError as err:
         raise _fail(err) from None
     print_cards(listing, study_day(now))
+
+
+@app.command("export")
+def export_command(
+    ctx: typer.Context,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The .apkg file to write.", show_default=False)
+    ],
+    deck: Annotated[
+        str | None, typer.Option("--deck", "-d", help="Only this deck and its children.")
+    ] = None,
+    tag: Annotated[
+        str | None, typer.Option("--tag", "-t", help="Only cards with this tag.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    with_media: Annotated[
+        bool, typer.Option("--with-media", help="Pack local images the cards show.")
+    ] = False,
+) -> None:
+    """Write an Anki package; importing a newer one into Anki updates notes, never duplicates."""
+    from studycards.cli_render import print_export_summary, progress_bar
+    from studycards.convert import deck_name
+    from studycards.exporting import export_anki
+
+    collection, now = _context(ctx)
+    try:
+        with progress_bar("exporting") as progress:
+            summary = export_anki(
+                collection,
+                output,
+                now,
+                deck=deck_name(deck) if deck is not None else None,
+                tag=tag,
+                force=force,
+                with_media=with_media,
+                progress=progress,
+            )
+    except StudycardsError as err:
+        raise _fail(err) from None
+    print_export_summary(summary)
 
 
 @app.command("review")

@@ -15,6 +15,7 @@ from rich.table import Table
 from studycards.model import CardState
 
 if TYPE_CHECKING:
+    from studycards.exporting import ExportSummary
     from studycards.importer import ImportSummary
     from studycards.importer import Progress as ProgressCallback
     from studycards.store.queries import CardListing, DeckCounts
@@ -24,10 +25,10 @@ err = Console(stderr=True, highlight=False)
 
 
 @contextmanager
-def import_progress() -> Iterator[ProgressCallback]:
-    """A progress bar on stderr while files are read; silent when stderr is not a terminal."""
+def progress_bar(label: str) -> Iterator[ProgressCallback]:
+    """A progress bar on stderr, fed (done, total); silent when stderr is not a terminal."""
     bar = Progress(
-        TextColumn("importing"),
+        TextColumn(label),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -66,6 +67,17 @@ def print_import_summary(summary: ImportSummary, collection: Path) -> None:
         out.print(f"[yellow]{len(summary.stale)} card(s) no longer in their source ({verb}):[/]")
         for card in summary.stale:
             out.print(f"  #{card.id} {_short(card.front)}  [dim]{card.source}[/]")
+
+
+def print_export_summary(summary: ExportSummary) -> None:
+    for warning in summary.warnings:
+        err.print(f"[yellow]warning:[/] {warning}", markup=True)
+    media = f", {summary.media} media files" if summary.media else ""
+    out.print(
+        f"Exported {summary.notes} notes in {summary.decks} decks{media} to {summary.path}"
+        f" ({summary.size / 1_048_576:.1f} MB)",
+        soft_wrap=True,
+    )
 
 
 def print_decks(decks: list[DeckCounts]) -> None:

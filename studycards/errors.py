@@ -46,3 +46,7 @@ class CardNotFoundError(StudycardsError):
     def __init__(self, card_id: int) -> None:
         self.card_id = card_id
         super().__init__(f"no card with id {card_id} in this collection")
+
+
+class ExportError(StudycardsError):
+    """An export that cannot be written; nothing is left behind."""

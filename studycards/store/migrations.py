@@ -57,7 +57,10 @@ def _create_tables(conn: sqlite3.Connection) -> None:
             last_day INTEGER,
             lapses INTEGER NOT NULL,
             queue INTEGER NOT NULL,
-            buried_until INTEGER
+            buried_until INTEGER,
+            html_hash VARCHAR,
+            html_front VARCHAR,
+            html_back VARCHAR
         );
         CREATE INDEX ix_cards_source ON cards (source);
         CREATE INDEX ix_cards_deck_queue_due ON cards (deck_id, queue, due, buried_until);

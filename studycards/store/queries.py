@@ -201,3 +201,22 @@ def card_listing(conn: sqlite3.Connection, deck: str | None = None) -> list[Card
             )
     listing.sort(key=lambda card: (card.due is None, card.due or date.min, card.deck, card.id))
     return listing
+
+
+ExportRow = namedtuple(
+    "ExportRow",
+    "id key deck_id front back subject tags url related source content_hash modified_at"
+    " html_hash html_front html_back",
+)
+
+
+def export_rows(conn: sqlite3.Connection, deck_ids: Sequence[int]) -> list[ExportRow]:
+    """Every card of these decks with what an export needs, cached HTML included."""
+    columns = ", ".join(ExportRow._fields)
+    found: list[ExportRow] = []
+    for deck_id in deck_ids:
+        rows = conn.execute(
+            f"SELECT {columns} FROM cards WHERE deck_id = ? ORDER BY id", (deck_id,)
+        )
+        found += map(ExportRow._make, rows)
+    return found

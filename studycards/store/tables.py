@@ -66,6 +66,9 @@ class CardRow(SQLModel, table=True):
     lapses: int = 0
     queue: int = 0
     buried_until: int | None = None
+    html_hash: str | None = None  # the content_hash that html_front/html_back were rendered from
+    html_front: str | None = None
+    html_back: str | None = None
 
 
 class ReviewRow(SQLModel, table=True):

@@ -1,0 +1,1 @@
+"""Cards -> other formats. Takes model values, never a database session."""

@@ -1,0 +1,201 @@
+"""Cards -> an Anki package (.apkg) with genanki.
+
+Frozen, documented identities (Anki matches on them when a newer export is imported):
+- MODEL_ID 1764010421 names the studycards note type with the fields Question, Answer, Source,
+  Subject, Related and one template, "Card 1". Changing the fields or the template name under
+  this id makes Anki report every note as conflicting and create a second note type: if they
+  must ever change, change MODEL_ID too (and say so in the README).
+- A deck's id is derived from its name; a note's GUID from the card's stable identity, so an
+  import of a newer export updates the same notes instead of adding copies.
+- Each note carries the time its text last changed in studycards as its modification time:
+  Anki updates a note only when the package's is newer, so a re-export updates exactly the
+  notes that changed and leaves the others (and edits made to them inside Anki) alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import itertools
+import json
+import os
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import genanki
+
+MODEL_ID = 1764010421
+STUDYCARDS_TAG = "studycards"
+FIELDS = ("Question", "Answer", "Source", "Subject", "Related")
+
+CSS = """\
+.card {
+  font-family: -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif;
+  font-size: 20px; line-height: 1.5; text-align: left;
+  color: #1d1d1f; background: #fbfbfa;
+  max-width: 42em; margin: 0 auto; padding: 0.5em 1em;
+}
+.question { font-weight: 600; }
+.answer { margin-top: 0.5em; }
+.answer ol, .answer ul { padding-left: 1.4em; }
+.answer li { margin: 0.25em 0; }
+.answer code, .question code { font-size: 0.9em; padding: 0 0.2em; border-radius: 3px;
+  background: rgba(127, 127, 127, 0.15); }
+.answer img, .question img { max-width: 100%; height: auto; }
+hr#answer { border: none; border-top: 1px solid rgba(127, 127, 127, 0.35); margin: 1em 0; }
+.related { margin-top: 1.2em; font-size: 0.8em; color: #6e6e73; }
+.related ul { margin: 0.2em 0; padding-left: 1.2em; }
+.meta { margin-top: 1.2em; font-size: 0.7em; color: #8e8e93; }
+.nightMode .card, .night_mode .card, .card.nightMode { color: #e8e8ed; background: #1c1c1e; }
+.nightMode .related, .night_mode .related { color: #a1a1a6; }
+.nightMode .meta, .night_mode .meta { color: #8e8e93; }
+@media (max-width: 600px) { .card { font-size: 18px; padding: 0.3em 0.6em; } }
+"""
+
+MODEL = genanki.Model(
+    MODEL_ID,
+    "studycards",
+    fields=[{"name": name} for name in FIELDS],
+    templates=[
+        {
+            "name": "Card 1",
+            "qfmt": '<div class="question">{{Question}}</div>',
+            "afmt": (
+                '<div class="question">{{Question}}</div>\n<hr id="answer">\n'
+                '<div class="answer">{{Answer}}</div>\n'
+                '{{#Related}}<div class="related">Related{{Related}}</div>{{/Related}}\n'
+                '<div class="meta">{{Source}}{{#Subject}} · {{Subject}}{{/Subject}}</div>'
+            ),
+        }
+    ],
+    css=CSS,
+    sort_field_index=0,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AnkiNote:
+    """One card, rendered: what the package holds for it."""
+
+    key: str  # the card's stable identity
+    deck: str
+    question: str  # HTML
+    answer: str  # HTML
+    source: str  # plain text
+    subject: str
+    related: tuple[str, ...]  # titles, plain text
+    tags: tuple[str, ...]
+    modified: datetime  # when the card's text last changed
+
+
+def deck_id(name: str) -> int:
+    """A stable deck id from its name, in the range genanki and Anki use."""
+    digest = hashlib.blake2b(name.encode(), digest_size=8).digest()
+    return (1 << 30) + int.from_bytes(digest, "big") % (1 << 30)
+
+
+def note_guid(key: str) -> str:
+    return genanki.guid_for("studycards", key)
+
+
+def anki_tag(text: str) -> str:
+    return "_".join(text.split())
+
+
+class _StampedNote(genanki.Note):
+    """A note that carries its own modification time instead of the package-wide one."""
+
+    def __init__(self, modified: float, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.modified = modified
+
+    def write_to_db(
+        self, cursor: sqlite3.Cursor, timestamp: float, deck_id: int, id_gen: Any
+    ) -> None:
+        del timestamp  # the package-wide time: this note has its own
+        super().write_to_db(cursor, self.modified, deck_id, id_gen)
+
+    def _check_invalid_html_tags_in_fields(self) -> None:
+        """Our fields are HTML we rendered with raw HTML off: nothing to warn about."""
+
+
+def _fields(note: AnkiNote) -> list[str]:
+    related = "".join(f"<li>{html.escape(title)}</li>" for title in note.related)
+    return [
+        note.question,
+        note.answer,
+        html.escape(note.source),
+        html.escape(note.subject),
+        f"<ul>{related}</ul>" if related else "",
+    ]
+
+
+def build_decks(notes: Iterable[AnkiNote]) -> list[genanki.Deck]:
+    """genanki decks (parents included, so the hierarchy survives) holding the notes."""
+    decks: dict[str, genanki.Deck] = {}
+
+    def deck(name: str) -> genanki.Deck:
+        parts = name.split("::")
+        for depth in range(1, len(parts) + 1):
+            prefix = "::".join(parts[:depth])
+            if prefix not in decks:
+                decks[prefix] = genanki.Deck(deck_id(prefix), prefix)
+        return decks[name]
+
+    for note in notes:
+        subject = [anki_tag(note.subject)] if note.subject else []
+        tags = dict.fromkeys([*note.tags, STUDYCARDS_TAG, *subject])
+        deck(note.deck).add_note(
+            _StampedNote(
+                note.modified.timestamp(),
+                model=MODEL,
+                fields=_fields(note),
+                tags=list(tags),
+                guid=note_guid(note.key),
+            )
+        )
+    return list(decks.values())
+
+
+def write_package(
+    decks: Sequence[genanki.Deck],
+    media: Sequence[tuple[Path, str]],
+    output: Path,
+    now: datetime,
+    *,
+    compress: bool = True,
+) -> int:
+    """Write the .apkg through a temporary file and a rename: never a truncated package.
+
+    genanki's own writer stores the zip uncompressed; this one deflates it (Anki reads both).
+    `media` pairs a file with the name the cards use for it. Returns the size in bytes.
+    """
+    package = genanki.Package(list(decks))
+    fd, db_name = tempfile.mkstemp(suffix=".anki2")
+    os.close(fd)
+    part = output.with_name(f".{output.name}.part")
+    try:
+        conn = sqlite3.connect(db_name)
+        stamp = now.timestamp()  # the note type's time; notes carry their own
+        package.write_to_db(conn.cursor(), stamp, itertools.count(int(stamp * 1000)))
+        conn.commit()
+        conn.close()
+        method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+        with zipfile.ZipFile(part, "w", method, compresslevel=6 if compress else None) as out:
+            out.write(db_name, "collection.anki2")
+            out.writestr("media", json.dumps({str(i): name for i, (_, name) in enumerate(media)}))
+            for index, (path, _) in enumerate(media):
+                out.write(path, str(index))
+        part.replace(output)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+    finally:
+        Path(db_name).unlink(missing_ok=True)
+    return output.stat().st_size

@@ -1,0 +1,32 @@
+"""Markdown -> HTML for Anki, with raw HTML disabled: whatever a question file holds arrives
+as visible text, never as live markup."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+
+_IMG_SRC = re.compile(r'<img src="([^"]*)"')
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+
+
+def render(markdown: str) -> str:
+    """One Markdown text as HTML; `<script>`, `<img onerror>`, `<` and `&` come out escaped."""
+    return _parser().render(markdown).strip()
+
+
+def render_pair(texts: tuple[str, str]) -> tuple[str, str]:
+    """Front and back together: the unit of work a rendering process is given."""
+    return render(texts[0]), render(texts[1])
+
+
+def image_sources_in_html(rendered: str) -> list[str]:
+    """The `src` attribute of every `<img>` in HTML that `render` produced, as it is written
+    there (still HTML-escaped). Raw HTML is off, so every `<img>` came from Markdown."""
+    return _IMG_SRC.findall(rendered)

@@ -1,0 +1,219 @@
+"""The collection -> an Anki package: choose cards, render Markdown once (cached by content),
+gather local images on request, write the .apkg atomically."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from studycards.errors import ExportError
+from studycards.export.html import render_pair
+from studycards.store.db import connect
+from studycards.store.queries import ExportRow, deck_tree, export_rows
+from studycards.store.rows import from_ms
+
+Progress = Callable[[int, int], None]  # (cards done, cards in all)
+
+_PARALLEL_FROM = 500
+_RENDER_CHUNK = 200
+
+
+@dataclass(slots=True)
+class ExportSummary:
+    path: Path
+    notes: int = 0
+    decks: int = 0
+    size: int = 0
+    rendered: int = 0  # cards whose HTML had to be rendered (the rest came from the cache)
+    media: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def export_anki(
+    db_path: Path,
+    output: Path,
+    now: datetime,
+    *,
+    deck: str | None = None,
+    tag: str | None = None,
+    force: bool = False,
+    with_media: bool = False,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> ExportSummary:
+    """Export `deck` (and its children; every deck for None) to `output` as an .apkg."""
+    _check_output(output, force)
+    conn = connect(db_path)
+    try:
+        decks = deck_tree(conn, deck)
+        rows = export_rows(conn, list(decks))
+    finally:
+        conn.close()
+    if tag is not None:
+        rows = [row for row in rows if tag.casefold() in row.tags.casefold().split()]
+    if not rows:
+        what = f"deck {deck!r}" if deck else "the collection"
+        raise ExportError(
+            f"nothing to export: {what} has no cards" + (f" tagged {tag!r}" if tag else "")
+        )
+    report = progress or (lambda done, total: None)
+    summary = ExportSummary(output)
+    html = _html(db_path, rows, summary, report, workers)
+
+    from studycards.export.anki import AnkiNote, build_decks, write_package
+
+    media: dict[Path, str] = {}
+    notes = []
+    for row in rows:
+        front, back = html[row.id]
+        if with_media:
+            front, back = (
+                _pack_images(row, part, media, summary.warnings) for part in (front, back)
+            )
+        notes.append(
+            AnkiNote(
+                key=row.key,
+                deck=decks[row.deck_id].name,
+                question=front,
+                answer=back,
+                source=Path(row.source).name,
+                subject=row.subject,
+                related=tuple(title for _, title in json.loads(row.related)),
+                tags=tuple(row.tags.split()),
+                modified=from_ms(row.modified_at) or now,
+            )
+        )
+    anki_decks = build_decks(notes)
+    try:
+        summary.size = write_package(anki_decks, list(media.items()), output, now)
+    except OSError as err:
+        raise ExportError(f"cannot write {output}: {err.strerror or err}") from None
+    summary.notes, summary.decks, summary.media = len(notes), len(anki_decks), len(media)
+    report(len(rows), len(rows))
+    return summary
+
+
+def _check_output(output: Path, force: bool) -> None:
+    if output.is_dir():
+        raise ExportError(f"{output} is a folder; name the .apkg file to write")
+    if output.exists() and not force:
+        raise ExportError(f"{output} already exists; use --force to overwrite it")
+    folder = output.parent
+    if not folder.is_dir():
+        raise ExportError(f"cannot write {output}: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise ExportError(f"cannot write {output}: folder {folder} is not writable")
+
+
+def _html(
+    db_path: Path,
+    rows: list[ExportRow],
+    summary: ExportSummary,
+    report: Progress,
+    workers: int | None,
+) -> dict[int, tuple[str, str]]:
+    """Every card's HTML: from the cache where its text has not changed, else rendered and
+    cached for next time."""
+    html: dict[int, tuple[str, str]] = {}
+    stale: list[ExportRow] = []
+    for row in rows:
+        if row.html_hash == row.content_hash and row.html_front is not None:
+            html[row.id] = (row.html_front, row.html_back or "")
+        else:
+            stale.append(row)
+    report(len(html), len(rows))
+    rendered = []
+    for chunk, results in zip(_chunks(stale), _render_all(stale, workers), strict=True):
+        for row, (front, back) in zip(chunk, results, strict=True):
+            html[row.id] = (front, back)
+            rendered.append((row.id, row.content_hash, front, back))
+        report(len(html), len(rows))
+    if rendered:
+        _cache(db_path, rendered, summary)
+    summary.rendered = len(rendered)
+    return html
+
+
+def _chunks(rows: list[ExportRow]) -> list[list[ExportRow]]:
+    return [rows[start : start + _RENDER_CHUNK] for start in range(0, len(rows), _RENDER_CHUNK)]
+
+
+def _render_all(rows: list[ExportRow], workers: int | None) -> Iterator[list[tuple[str, str]]]:
+    """Rendered (front, back) per chunk, in order; on every core for big exports."""
+    chunks = [[(row.front, row.back) for row in chunk] for chunk in _chunks(rows)]
+    workers = workers or os.cpu_count() or 1
+    if workers < 2 or len(rows) < _PARALLEL_FROM:
+        yield from (_render_chunk(chunk) for chunk in chunks)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        results = pool.map(_render_chunk, chunks)
+        import genanki  # noqa: F401  (loaded here while the workers render)
+
+        yield from results
+
+
+def _render_chunk(chunk: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [render_pair(texts) for texts in chunk]
+
+
+def _cache(
+    db_path: Path, rendered: list[tuple[int, str, str, str]], summary: ExportSummary
+) -> None:
+    """Keep the HTML for the next export; a busy collection only costs that speed-up."""
+    from sqlalchemy.exc import OperationalError
+    from sqlmodel import Session
+
+    from studycards.store.cards import cache_html
+    from studycards.store.db import engine
+
+    db = engine(db_path)
+    try:
+        with Session(db) as session, session.begin():
+            cache_html(session, rendered)
+    except OperationalError as err:
+        summary.warnings.append(f"rendered HTML not cached ({err.orig}); the export is complete")
+    finally:
+        db.dispose()
+
+
+def _pack_images(row: ExportRow, html: str, media: dict[Path, str], warnings: list[str]) -> str:
+    """Point the card's local images at packed media files; leave out what is not shareable.
+
+    Only files inside the question file's own folder (and below) are packed: a deck is shared,
+    so absolute paths, `..` escapes, symlinks leading out and URLs stay out, with a warning.
+    """
+    from html import unescape
+
+    from studycards.export.html import image_sources_in_html
+
+    folder = Path(row.source).parent.resolve()
+    for src in image_sources_in_html(html):
+        target = unescape(src)
+        card = f"card #{row.id} ({Path(row.source).name})"
+        if urlsplit(target).scheme or target.startswith("//"):
+            warnings.append(f"{card}: image {target} is a URL, not packed")
+            continue
+        if Path(target).is_absolute():
+            warnings.append(f"{card}: image {target} is an absolute path, not packed")
+            continue
+        path = (folder / target).resolve()
+        if not path.is_relative_to(folder):
+            warnings.append(
+                f"{card}: image {target} lies outside the question file's folder, not packed"
+            )
+            continue
+        if not path.is_file():
+            warnings.append(f"{card}: image {target} not found, not packed")
+            continue
+        name = media.setdefault(path, f"{len(media):04d}-{path.name}")
+        html = html.replace(f'src="{src}"', f'src="{name}"')
+    return html

@@ -1,0 +1,219 @@
+"""Exports proven in Anki's own engine (the `anki` package): notes, decks, fields, tags, and
+that a newer export updates notes in place instead of duplicating them."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+from studycards.errors import DeckNotFoundError, ExportError
+from studycards.export.anki import MODEL_ID, deck_id, note_guid
+from studycards.exporting import export_anki
+from studycards.importer import ImportTarget, import_sources
+
+# Anki's defaults: a note (or note type) is updated only when the package's copy is newer.
+DEFAULTS = ImportAnkiPackageOptions()
+
+HOSTILE = (
+    "---\nid: 9001\nquestion: Is <script>alert(1)</script> safe & sound?\n"
+    "answer: >-\n    Try <img src=x onerror=alert(2)> and a < b && c > d.\\n\\n- **bold** item\n"
+    "subject: Medicine\nseo:\n  page_keywords: security, html escaping\n---\n"
+)
+
+
+@pytest.fixture
+def notes(seeds: Path) -> Path:
+    (seeds / "hostile.md").write_text(HOSTILE)
+    return seeds
+
+
+def import_into(db_path: Path, folder: Path, now, deck: str | None = "Medicine::Oncology"):
+    summary = import_sources(db_path, [ImportTarget((folder,), deck)], now)
+    assert not summary.failed
+
+
+def anki_import(tmp_path: Path, package: Path, name: str = "anki.anki2") -> Collection:
+    col = Collection(str(tmp_path / name))
+    col.import_anki_package(ImportAnkiPackageRequest(package_path=str(package), options=DEFAULTS))
+    return col
+
+
+def by_question(col: Collection) -> dict[str, object]:
+    notes = [col.get_note(note_id) for note_id in col.find_notes("")]
+    return {note["Question"]: note for note in notes}
+
+
+def test_export_imports_into_anki_with_decks_fields_and_tags(db_path, notes, tmp_path, now):
+    import_into(db_path, notes, now)
+    out = tmp_path / "medicine.apkg"
+    summary = export_anki(db_path, out, now, deck="Medicine")
+    assert (summary.notes, summary.decks) == (7, 2)
+    col = anki_import(tmp_path, out)
+    try:
+        names = {deck.name for deck in col.decks.all_names_and_ids()}
+        assert {"Medicine", "Medicine::Oncology"} <= names
+        assert col.note_count() == 7
+        notes_by_q = by_question(col)
+        goals = notes_by_q["<p>What are the primary goals of chemotherapy in cancer treatment?</p>"]
+        assert goals.note_type()["id"] == MODEL_ID
+        assert [field["name"] for field in goals.note_type()["flds"]] == [
+            "Question", "Answer", "Source", "Subject", "Related",
+        ]  # fmt: skip
+        assert "<ol>" in goals["Answer"] and "<strong>Cure</strong>" in goals["Answer"]
+        assert "\\n" not in goals["Answer"]
+        assert goals["Source"] == "chemotherapy-goals.md"
+        assert goals["Subject"] == "Medicine"
+        assert (
+            "<li>How can dietary recommendations aid in cancer prevention?</li>" in goals["Related"]
+        )
+        assert {"studycards", "Medicine", "cancer_treatment", "chemotherapy"} <= set(goals.tags)
+        assert goals.guid == note_guid("id:176440")
+        card = col.get_card(goals.card_ids()[0])
+        assert col.decks.name(card.did) == "Medicine::Oncology"
+    finally:
+        col.close()
+
+
+def test_raw_html_in_question_files_arrives_as_visible_text(db_path, notes, tmp_path, now):
+    import_into(db_path, notes, now)
+    out = tmp_path / "all.apkg"
+    export_anki(db_path, out, now)
+    col = anki_import(tmp_path, out)
+    try:
+        [note] = [col.get_note(n) for n in col.find_notes("tag:security")]
+        assert (
+            note["Question"] == "<p>Is &lt;script&gt;alert(1)&lt;/script&gt; safe &amp; sound?</p>"
+        )
+        answer = note["Answer"]
+        assert "&lt;img src=x onerror=alert(2)&gt;" in answer
+        assert "a &lt; b &amp;&amp; c &gt; d." in answer
+        assert "<script" not in answer + note["Question"] and "<img" not in answer
+        assert "<li><strong>bold</strong> item</li>" in answer
+        assert "html_escaping" in note.tags
+    finally:
+        col.close()
+
+
+def test_reexport_updates_changed_notes_in_place_and_adds_only_new(db_path, notes, tmp_path, now):
+    import_into(db_path, notes, now)
+    first = tmp_path / "v1.apkg"
+    export_anki(db_path, first, now)
+    col = anki_import(tmp_path, first)
+    try:
+        before = {q: (n.id, n.mod) for q, n in by_question(col).items()}
+        goals_q = "<p>What are the primary goals of chemotherapy in cancer treatment?</p>"
+        leukemia_q = "<p>What is the goal of the induction phase in leukemia treatment?</p>"
+        # an edit made inside Anki to a note studycards does not change must survive
+        leukemia = by_question(col)[leukemia_q]
+        leukemia["Subject"] = "edited in Anki"
+        col.update_note(leukemia)
+
+        source = notes / "chemotherapy-goals.md"
+        source.write_text(source.read_text().replace("include:", "are, in short:"))
+        (notes / "new.md").write_text("---\nquestion: A brand new card?\nanswer: Yes.\n---\n")
+        later = now + timedelta(hours=1)
+        import_into(db_path, notes, later)
+        second = tmp_path / "v2.apkg"
+        export_anki(db_path, second, later)
+        col.import_anki_package(
+            ImportAnkiPackageRequest(package_path=str(second), options=DEFAULTS)
+        )
+        after = by_question(col)
+        assert col.note_count() == 8  # 7 + the new one, no duplicates
+        assert after[goals_q].id == before[goals_q][0]
+        assert "are, in short:" in after[goals_q]["Answer"]
+        assert after[leukemia_q]["Subject"] == "edited in Anki"
+        assert "<p>A brand new card?</p>" in after
+    finally:
+        col.close()
+
+
+def test_package_is_compressed_and_ids_are_stable(db_path, notes, tmp_path, now):
+    import_into(db_path, notes, now)
+    out = tmp_path / "x.apkg"
+    export_anki(db_path, out, now)
+    with zipfile.ZipFile(out) as package:
+        info = package.getinfo("collection.anki2")
+        assert info.compress_type == zipfile.ZIP_DEFLATED and info.compress_size < info.file_size
+    assert deck_id("Medicine::Oncology") == deck_id("Medicine::Oncology") != deck_id("Medicine")
+    assert note_guid("id:176440") == note_guid("id:176440") != note_guid("id:166301")
+
+
+def test_second_export_uses_the_html_cache(db_path, notes, tmp_path, now):
+    import_into(db_path, notes, now)
+    assert export_anki(db_path, tmp_path / "a.apkg", now).rendered == 7
+    assert export_anki(db_path, tmp_path / "b.apkg", now).rendered == 0
+    source = notes / "chemotherapy-goals.md"
+    source.write_text(source.read_text().replace("include:", "are:"))
+    import_into(db_path, notes, now)
+    assert export_anki(db_path, tmp_path / "c.apkg", now).rendered == 1
+
+
+def test_bad_requests_are_clear_and_leave_no_file(db_path, notes, tmp_path, now):
+    import_into(db_path, notes, now)
+    with pytest.raises(DeckNotFoundError):
+        export_anki(db_path, tmp_path / "x.apkg", now, deck="Physics")
+    with pytest.raises(ExportError, match="has no cards tagged 'nothing'"):
+        export_anki(db_path, tmp_path / "x.apkg", now, tag="nothing")
+    existing = tmp_path / "old.apkg"
+    existing.write_bytes(b"keep me")
+    with pytest.raises(ExportError, match="already exists; use --force"):
+        export_anki(db_path, existing, now)
+    assert existing.read_bytes() == b"keep me"
+    export_anki(db_path, existing, now, force=True)
+    assert existing.read_bytes() != b"keep me"
+    with pytest.raises(ExportError, match=r"folder .* does not exist"):
+        export_anki(db_path, tmp_path / "missing" / "x.apkg", now)
+    with pytest.raises(ExportError, match="is a folder"):
+        export_anki(db_path, tmp_path, now)
+    assert not list(tmp_path.glob("**/*.part")) and not (tmp_path / "x.apkg").exists()
+
+
+def test_a_write_that_fails_midway_leaves_nothing_behind(
+    db_path, notes, tmp_path, now, monkeypatch
+):
+    import zipfile as zf
+
+    import_into(db_path, notes, now)
+
+    def disk_full(self, *args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(zf.ZipFile, "write", disk_full)
+    out = tmp_path / "x.apkg"
+    with pytest.raises(ExportError, match="No space left on device"):
+        export_anki(db_path, out, now)
+    assert not out.exists() and not list(tmp_path.glob(".*.part"))
+
+
+def test_with_media_packs_only_images_inside_the_question_folder(db_path, tmp_path, now):
+    folder = tmp_path / "notes"
+    (folder / "img").mkdir(parents=True)
+    (folder / "img" / "cell.png").write_bytes(b"\x89PNG fake")
+    (tmp_path / "secret.png").write_bytes(b"\x89PNG secret")
+    (folder / "img" / "link.png").symlink_to(tmp_path / "secret.png")
+    (folder / "card.md").write_text(
+        "---\nquestion: Pictures?\nanswer: >-\n"
+        "    ![cell](img/cell.png) ![up](../secret.png) ![abs](/etc/passwd)"
+        " ![web](https://example.org/a.png) ![link](img/link.png)\n---\n"
+    )
+    import_into(db_path, folder, now, deck="Pictures")
+    out = tmp_path / "media.apkg"
+    summary = export_anki(db_path, out, now, with_media=True)
+    assert summary.media == 1
+    warnings = "\n".join(summary.warnings)
+    for bad in ("../secret.png", "/etc/passwd", "https://example.org/a.png", "img/link.png"):
+        assert bad in warnings
+    assert all("card #" in warning and "card.md" in warning for warning in summary.warnings)
+    col = anki_import(tmp_path, out)
+    try:
+        [note] = [col.get_note(n) for n in col.find_notes("")]
+        assert 'src="0000-cell.png"' in note["Answer"]
+        assert (Path(col.media.dir()) / "0000-cell.png").read_bytes() == b"\x89PNG fake"
+        assert not (Path(col.media.dir()) / "secret.png").exists()
+    finally:
+        col.close()
