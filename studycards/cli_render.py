@@ -75,9 +75,13 @@ def print_export_summary(summary: ExportSummary) -> None:
     media = f", {summary.media} media files" if summary.media else ""
     out.print(
         f"Exported {summary.notes} notes in {summary.decks} decks{media} to {summary.path}"
-        f" ({summary.size / 1_048_576:.1f} MB)",
+        f" ({file_size(summary.size)})",
         soft_wrap=True,
     )
+
+
+def file_size(size: int) -> str:
+    return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{size / 1024:.0f} KB"
 
 
 def print_decks(decks: list[DeckCounts]) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import sqlite3
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -16,7 +18,7 @@ from urllib.parse import urlsplit
 from studycards.errors import ExportError
 from studycards.export.html import render_pair
 from studycards.store.db import connect
-from studycards.store.queries import ExportRow, deck_tree, export_rows
+from studycards.store.queries import ExportRow, cache_html, deck_tree, export_rows
 from studycards.store.rows import from_ms
 
 Progress = Callable[[int, int], None]  # (cards done, cards in all)
@@ -31,9 +33,14 @@ class ExportSummary:
     notes: int = 0
     decks: int = 0
     size: int = 0
-    rendered: int = 0  # cards whose HTML had to be rendered (the rest came from the cache)
     media: int = 0
     warnings: list[str] = field(default_factory=list)
+    # (card id, content hash, front, back) of the cards whose HTML was not cached
+    fresh_html: list[tuple[int, str, str, str]] = field(default_factory=list)
+
+    @property
+    def rendered(self) -> int:
+        return len(self.fresh_html)
 
 
 def export_anki(
@@ -65,38 +72,43 @@ def export_anki(
         )
     report = progress or (lambda done, total: None)
     summary = ExportSummary(output)
-    html = _html(db_path, rows, summary, report, workers)
-
-    from studycards.export.anki import AnkiNote, build_decks, write_package
-
     media: dict[Path, str] = {}
-    notes = []
-    for row in rows:
-        front, back = html[row.id]
-        if with_media:
-            front, back = (
-                _pack_images(row, part, media, summary.warnings) for part in (front, back)
-            )
-        notes.append(
-            AnkiNote(
-                key=row.key,
-                deck=decks[row.deck_id].name,
-                question=front,
-                answer=back,
-                source=Path(row.source).name,
-                subject=row.subject,
-                related=tuple(title for _, title in json.loads(row.related)),
-                tags=tuple(row.tags.split()),
-                modified=from_ms(row.modified_at) or now,
-            )
-        )
-    anki_decks = build_decks(notes)
+
+    from studycards.export.anki import AnkiNote, PackageWriter
+
+    package = PackageWriter(now)
     try:
-        summary.size = write_package(anki_decks, list(media.items()), output, now)
+        for row, front, back in _with_html(rows, summary, report, workers):
+            if with_media:
+                front, back = (
+                    _pack_images(row, part, media, summary.warnings) for part in (front, back)
+                )
+            package.add(
+                AnkiNote(
+                    key=row.key,
+                    deck=decks[row.deck_id].name,
+                    question=front,
+                    answer=back,
+                    source=Path(row.source).name,
+                    subject=row.subject,
+                    related=tuple(title for _, title in json.loads(row.related)),
+                    tags=tuple(row.tags.split()),
+                    modified=from_ms(row.modified_at) or now,
+                )
+            )
+    except BaseException:
+        package.close()
+        raise
+    # SQLite writes the HTML cache without holding the GIL, so it runs beside the zipping
+    caching = threading.Thread(target=_cache, args=(db_path, summary))
+    caching.start()
+    try:
+        summary.size = package.write(output, list(media.items()))
     except OSError as err:
         raise ExportError(f"cannot write {output}: {err.strerror or err}") from None
-    summary.notes, summary.decks, summary.media = len(notes), len(anki_decks), len(media)
-    report(len(rows), len(rows))
+    finally:
+        caching.join()
+    summary.notes, summary.decks, summary.media = package.notes, len(package.decks), len(media)
     return summary
 
 
@@ -112,33 +124,24 @@ def _check_output(output: Path, force: bool) -> None:
         raise ExportError(f"cannot write {output}: folder {folder} is not writable")
 
 
-def _html(
-    db_path: Path,
-    rows: list[ExportRow],
-    summary: ExportSummary,
-    report: Progress,
-    workers: int | None,
-) -> dict[int, tuple[str, str]]:
-    """Every card's HTML: from the cache where its text has not changed, else rendered and
-    cached for next time."""
-    html: dict[int, tuple[str, str]] = {}
-    stale: list[ExportRow] = []
+def _with_html(
+    rows: list[ExportRow], summary: ExportSummary, report: Progress, workers: int | None
+) -> Iterator[tuple[ExportRow, str, str]]:
+    """Every card with its HTML: cached where its text has not changed, else rendered (and
+    kept in `summary.fresh_html` for the cache)."""
+    stale = [row for row in rows if row.html_hash != row.content_hash or row.html_front is None]
+    done = 0
     for row in rows:
         if row.html_hash == row.content_hash and row.html_front is not None:
-            html[row.id] = (row.html_front, row.html_back or "")
-        else:
-            stale.append(row)
-    report(len(html), len(rows))
-    rendered = []
+            done += 1
+            yield row, row.html_front, row.html_back or ""
+    report(done, len(rows))
     for chunk, results in zip(_chunks(stale), _render_all(stale, workers), strict=True):
         for row, (front, back) in zip(chunk, results, strict=True):
-            html[row.id] = (front, back)
-            rendered.append((row.id, row.content_hash, front, back))
-        report(len(html), len(rows))
-    if rendered:
-        _cache(db_path, rendered, summary)
-    summary.rendered = len(rendered)
-    return html
+            summary.fresh_html.append((row.id, row.content_hash, front, back))
+            yield row, front, back
+        done += len(chunk)
+        report(done, len(rows))
 
 
 def _chunks(rows: list[ExportRow]) -> list[list[ExportRow]]:
@@ -156,8 +159,6 @@ def _render_all(rows: list[ExportRow], workers: int | None) -> Iterator[list[tup
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         results = pool.map(_render_chunk, chunks)
-        import genanki  # noqa: F401  (loaded here while the workers render)
-
         yield from results
 
 
@@ -165,24 +166,17 @@ def _render_chunk(chunk: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
     return [render_pair(texts) for texts in chunk]
 
 
-def _cache(
-    db_path: Path, rendered: list[tuple[int, str, str, str]], summary: ExportSummary
-) -> None:
+def _cache(db_path: Path, summary: ExportSummary) -> None:
     """Keep the HTML for the next export; a busy collection only costs that speed-up."""
-    from sqlalchemy.exc import OperationalError
-    from sqlmodel import Session
-
-    from studycards.store.cards import cache_html
-    from studycards.store.db import engine
-
-    db = engine(db_path)
+    if not summary.fresh_html:
+        return
+    conn = connect(db_path)
     try:
-        with Session(db) as session, session.begin():
-            cache_html(session, rendered)
-    except OperationalError as err:
-        summary.warnings.append(f"rendered HTML not cached ({err.orig}); the export is complete")
+        cache_html(conn, summary.fresh_html)
+    except sqlite3.OperationalError as err:
+        summary.warnings.append(f"rendered HTML not cached ({err}); the export is complete")
     finally:
-        db.dispose()
+        conn.close()
 
 
 def _pack_images(row: ExportRow, html: str, media: dict[Path, str], warnings: list[str]) -> str:

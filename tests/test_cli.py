@@ -25,7 +25,7 @@ def invoke(db_path: Path, now, *args: str, env: dict[str, str] | None = None):
 def test_every_command_has_help():
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
-    commands = ["import", "decks", "cards", "review"]
+    commands = ["import", "decks", "cards", "review", "export"]
     for command in commands:
         assert command in result.output
         sub = runner.invoke(app, [command, "--help"])
@@ -147,3 +147,17 @@ def test_review_of_an_unknown_deck_fails_before_the_tui(db_path, now, monkeypatc
     monkeypatch.setattr(StudyApp, "run", lambda self: pytest.fail("the TUI opened"))
     result = invoke(db_path, now, "review", "--deck", "Nope")
     assert result.exit_code == 1 and "no deck named 'Nope'" in result.output
+
+
+def test_export_writes_a_package_and_refuses_to_overwrite(db_path, seeds, now, tmp_path):
+    invoke(db_path, now, "import", str(seeds), "--deck", "Medicine::Oncology")
+    out = tmp_path / "medicine.apkg"
+    result = invoke(db_path, now, "export", "--deck", "Medicine", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "Exported 6 notes in 2 decks" in result.output and "KB)" in result.output
+    again = invoke(db_path, now, "export", "--deck", "Medicine", "-o", str(out))
+    assert again.exit_code == 1 and "--force" in again.output
+    forced = invoke(db_path, now, "export", "-o", str(out), "--force", "--tag", "chemotherapy")
+    assert forced.exit_code == 0 and "Exported 2 notes" in forced.output
+    missing = invoke(db_path, now, "export", "--deck", "Nope", "-o", str(tmp_path / "n.apkg"))
+    assert missing.exit_code == 1 and "no deck named 'Nope'" in missing.output

@@ -180,14 +180,3 @@ def delete_cards(session: Session, card_ids: Sequence[int], vanished: Sequence[s
     for start in range(0, len(vanished), _CHUNK):
         chunk = vanished[start : start + _CHUNK]
         session.execute(delete(SourceRow).where(SourceRow.path.in_(chunk)))
-
-
-def cache_html(session: Session, rendered: Sequence[tuple[int, str, str, str]]) -> None:
-    """Keep cards' rendered HTML, keyed by the content hash it was rendered from."""
-    session.execute(
-        update(CardRow),
-        [
-            {"id": card_id, "html_hash": digest, "html_front": front, "html_back": back}
-            for card_id, digest, front, back in rendered
-        ],
-    )

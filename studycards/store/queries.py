@@ -220,3 +220,16 @@ def export_rows(conn: sqlite3.Connection, deck_ids: Sequence[int]) -> list[Expor
         )
         found += map(ExportRow._make, rows)
     return found
+
+
+def cache_html(conn: sqlite3.Connection, rendered: Sequence[tuple[int, str, str, str]]) -> None:
+    """Keep cards' rendered HTML, keyed by the content hash it was rendered from.
+
+    A cache, not state: written straight through sqlite3 so that an export never pays for
+    loading SQLModel. One short transaction.
+    """
+    with conn:
+        conn.executemany(
+            "UPDATE cards SET html_hash = ?, html_front = ?, html_back = ? WHERE id = ?",
+            [(digest, front, back, card_id) for card_id, digest, front, back in rendered],
+        )
