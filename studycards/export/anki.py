@@ -14,7 +14,6 @@ Frozen, documented identities (Anki matches on them when a newer export is impor
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import html
 import itertools
@@ -103,8 +102,7 @@ def deck_id(name: str) -> int:
 
 def note_guid(key: str) -> str:
     """The note's GUID: a hash of the card's identity (frozen: changing it duplicates notes)."""
-    digest = hashlib.blake2b(key.encode(), digest_size=12, person=b"studycards").digest()
-    return base64.b85encode(digest).decode()
+    return hashlib.blake2b(key.encode(), digest_size=10, person=b"studycards").hexdigest()
 
 
 def anki_tag(text: str) -> str:
