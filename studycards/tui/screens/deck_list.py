@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -11,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from studycards.errors import StudycardsError
 from studycards.store.db import connect
 from studycards.store.queries import DeckCounts, deck_overview
 
@@ -23,6 +25,7 @@ def _count(value: int, style: str) -> Text:
 class DeckListScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "study", "Study", priority=True),
+        Binding("x", "export", "Export to Anki"),
         Binding("r", "refresh", "Refresh"),
         Binding("q,escape", "app.quit", "Quit"),
     ]
@@ -76,14 +79,59 @@ class DeckListScreen(Screen[None]):
             hint if decks else "No decks yet: run `studycards import PATH` first."
         )
 
+    def _highlighted(self) -> str | None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
     def action_study(self) -> None:
         from studycards.tui.screens.review import ReviewScreen
 
-        table = self.query_one(DataTable)
-        if table.row_count == 0:
+        deck = self._highlighted()
+        if deck is not None:
+            self.app.push_screen(ReviewScreen(deck))
+
+    def action_export(self) -> None:
+        """Ask where, ask before overwriting, then export the highlighted deck."""
+        from studycards.tui.screens.dialogs import ConfirmDialog, ExportDialog
+
+        deck = self._highlighted()
+        if deck is None:
             return
-        deck = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        self.app.push_screen(ReviewScreen(deck))
+        suggestion = Path.cwd() / f"{deck.replace('::', '-').replace(' ', '_')}.apkg"
+
+        def chosen(path: Path | None) -> None:
+            if path is None:
+                return
+            if path.exists():
+                question = f"{path} exists. Overwrite it?"
+                self.app.push_screen(
+                    ConfirmDialog(question), lambda yes: self._export(deck, path) if yes else None
+                )
+            else:
+                self._export(deck, path)
+
+        self.app.push_screen(ExportDialog(deck, suggestion), chosen)
+
+    @work(thread=True, group="export")
+    def _export(self, deck: str, path: Path) -> None:
+        from studycards.exporting import export_anki
+
+        self.app.call_from_thread(self.notify, f"Exporting {deck}…", timeout=2)
+        try:
+            summary = export_anki(
+                self.app.db_path,
+                path,
+                self.app.clock(),
+                deck=deck,
+                force=True,  # type: ignore[attr-defined]
+            )
+        except StudycardsError as err:
+            self.app.call_from_thread(self.notify, str(err), title="Not exported", severity="error")
+            return
+        said = f"{summary.notes} notes in {summary.decks} decks → {summary.path}"
+        self.app.call_from_thread(self.notify, said, title="Exported", timeout=6)
 
     @on(DataTable.RowSelected)
     def _selected(self) -> None:
