@@ -11,7 +11,8 @@ def test_domain_and_store_import_no_ui_library():
         "import sys\n"
         "import studycards.importer, studycards.convert, studycards.presets\n"
         "import studycards.scheduler.queue, studycards.store.cards, studycards.store.reviews\n"
-        "import studycards.store.queries\n"
+        "import studycards.store.queries, studycards.exporting, studycards.export.anki\n"
+        "import studycards.study\n"
         "print(sorted(m for m in ('typer', 'rich', 'textual', 'click') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
