@@ -115,16 +115,13 @@ def import_command(
 def decks_command(ctx: typer.Context) -> None:
     """Every deck with its cards, and the new, learning and due cards for today."""
     from studycards.cli_render import print_decks
-    from studycards.store.db import connect
+    from studycards.store.db import opened
     from studycards.store.queries import deck_overview
 
     collection, now = _context(ctx)
     try:
-        conn = connect(collection)
-        try:
+        with opened(collection) as conn:
             overview = deck_overview(conn, now)
-        finally:
-            conn.close()
     except StudycardsError as err:
         raise _fail(err) from None
     print_decks(overview)
@@ -141,16 +138,13 @@ def cards_command(
     from studycards.cli_render import print_cards
     from studycards.convert import deck_name
     from studycards.scheduler.day import study_day
-    from studycards.store.db import connect
+    from studycards.store.db import opened
     from studycards.store.queries import card_listing
 
     collection, now = _context(ctx)
     try:
-        conn = connect(collection)
-        try:
+        with opened(collection) as conn:
             listing = card_listing(conn, deck_name(deck) if deck is not None else None)
-        finally:
-            conn.close()
     except StudycardsError as err:
         raise _fail(err) from None
     print_cards(listing, study_day(now))
@@ -206,17 +200,14 @@ def review_command(
 ) -> None:
     """Open the review TUI: the deck list, or straight into a deck's session."""
     from studycards.convert import deck_name
-    from studycards.store.db import connect
+    from studycards.store.db import opened
     from studycards.store.queries import deck_tree
 
     collection = ctx.obj["collection"]
     name = deck_name(deck) if deck is not None else None
     try:
-        conn = connect(collection)
-        try:
+        with opened(collection) as conn:
             deck_tree(conn, name)  # refuse an unknown deck before taking over the terminal
-        finally:
-            conn.close()
     except StudycardsError as err:
         raise _fail(err) from None
     from studycards.tui.app import make_app

@@ -4,12 +4,10 @@ gather local images on request, write the .apkg atomically."""
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +15,8 @@ from urllib.parse import urlsplit
 
 from studycards.errors import ExportError
 from studycards.export.html import render_pair
-from studycards.store.db import connect
+from studycards.parallel import map_chunks
+from studycards.store.db import opened
 from studycards.store.queries import ExportRow, cache_html, deck_tree, export_rows
 from studycards.store.rows import from_ms
 
@@ -57,12 +56,9 @@ def export_anki(
 ) -> ExportSummary:
     """Export `deck` (and its children; every deck for None) to `output` as an .apkg."""
     _check_output(output, force)
-    conn = connect(db_path)
-    try:
+    with opened(db_path) as conn:
         decks = deck_tree(conn, deck)
         rows = export_rows(conn, list(decks))
-    finally:
-        conn.close()
     if tag is not None:
         rows = [row for row in rows if tag.casefold() in row.tags.casefold().split()]
     if not rows:
@@ -151,15 +147,8 @@ def _chunks(rows: list[ExportRow]) -> list[list[ExportRow]]:
 def _render_all(rows: list[ExportRow], workers: int | None) -> Iterator[list[tuple[str, str]]]:
     """Rendered (front, back) per chunk, in order; on every core for big exports."""
     chunks = [[(row.front, row.back) for row in chunk] for chunk in _chunks(rows)]
-    workers = workers or os.cpu_count() or 1
-    if workers < 2 or len(rows) < _PARALLEL_FROM:
-        yield from (_render_chunk(chunk) for chunk in chunks)
-        return
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        results = pool.map(_render_chunk, chunks)
-        yield from results
+    parallel = len(rows) >= _PARALLEL_FROM
+    yield from map_chunks(_render_chunk, chunks, parallel=parallel, workers=workers)
 
 
 def _render_chunk(chunk: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -170,13 +159,11 @@ def _cache(db_path: Path, summary: ExportSummary) -> None:
     """Keep the HTML for the next export; a busy collection only costs that speed-up."""
     if not summary.fresh_html:
         return
-    conn = connect(db_path)
     try:
-        cache_html(conn, summary.fresh_html)
+        with opened(db_path) as conn:
+            cache_html(conn, summary.fresh_html)
     except sqlite3.OperationalError as err:
         summary.warnings.append(f"rendered HTML not cached ({err}); the export is complete")
-    finally:
-        conn.close()
 
 
 def _pack_images(row: ExportRow, html: str, media: dict[Path, str], warnings: list[str]) -> str:

@@ -10,11 +10,9 @@ fails anyway, each of its files is retried in a transaction of its own.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +21,7 @@ from typing import TYPE_CHECKING
 from studycards.convert import describe_key
 from studycards.errors import SourceError
 from studycards.model import DeckSettings, SourceFile
+from studycards.parallel import map_chunks
 from studycards.sources.walk import walk_sources
 from studycards.store.db import connect
 from studycards.store.queries import (
@@ -226,20 +225,19 @@ def _parse_all(
     todo: list[tuple[str, str | None, bytes | None]], workers: int | None
 ) -> Iterator[list[SourceFile | SourceError]]:
     """Parse results in input order, a chunk at a time, on every core for big batches."""
-    import studycards.sources.frontmatter
 
     chunks = [todo[start : start + _PARSE_CHUNK] for start in range(0, len(todo), _PARSE_CHUNK)]
-    workers = workers or os.cpu_count() or 1
-    if workers < 2 or len(todo) < _PARALLEL_FROM:
-        yield from map(_parse_chunk, chunks)
-        return
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        results = pool.map(_parse_chunk, chunks)
-        import studycards.store.cards  # noqa: F401  (load SQLModel while the workers parse)
+    yield from map_chunks(
+        _parse_chunk,
+        chunks,
+        parallel=len(todo) >= _PARALLEL_FROM,
+        workers=workers,
+        meanwhile=_load_store_writer,  # SQLModel loads here while the workers parse
+    )
 
-        yield from results
+
+def _load_store_writer() -> None:
+    import studycards.store.cards  # noqa: F401
 
 
 def _parse_chunk(

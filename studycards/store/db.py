@@ -9,7 +9,8 @@ writes go through SQLModel sessions on `engine()`, whose connections come from t
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,6 +42,16 @@ def connect(path: Path, migrations: Sequence[Migration] = MIGRATIONS) -> sqlite3
         conn.close()
         raise
     return conn
+
+
+@contextmanager
+def opened(path: Path) -> Iterator[sqlite3.Connection]:
+    """`connect()` for a few reads (or a cache write), closed on leaving."""
+    conn = connect(path)
+    try:
+        yield conn
+    finally:
+        conn.close()
 
 
 def _migrate(conn: sqlite3.Connection, path: Path, migrations: Sequence[Migration]) -> None:

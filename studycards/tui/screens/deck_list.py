@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from studycards.errors import StudycardsError
-from studycards.store.db import connect
+from studycards.store.db import opened
 from studycards.store.queries import DeckCounts, deck_overview
 
 
@@ -52,11 +52,8 @@ class DeckListScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="decks")
     def _load(self) -> None:
-        conn = connect(self.app.db_path)  # type: ignore[attr-defined]
-        try:
+        with opened(self.app.db_path) as conn:  # type: ignore[attr-defined]
             decks = deck_overview(conn, self.app.clock())  # type: ignore[attr-defined]
-        finally:
-            conn.close()
         self.app.call_from_thread(self._fill, decks)
 
     def _fill(self, decks: list[DeckCounts]) -> None:
