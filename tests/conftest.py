@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -30,3 +31,12 @@ def seeds(tmp_path: Path) -> Path:
     folder = tmp_path / "notes"
     shutil.copytree(DATA, folder)
     return folder
+
+
+def rows(db_path: Path, sql: str, *args: object) -> list[tuple]:
+    """Query the collection file directly, as a second process would see it."""
+    conn = sqlite3.connect(db_path)
+    try:
+        return conn.execute(sql, args).fetchall()
+    finally:
+        conn.close()

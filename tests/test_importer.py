@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -13,20 +12,13 @@ from studycards.importer import ImportTarget, import_sources
 from studycards.model import DeckSettings, Grade
 from studycards.store.db import engine
 from studycards.store.reviews import answer_card, load_card, review_history
+from tests.conftest import rows
 
 GOALS = "chemotherapy-goals.md"
 
 
 def run(db_path: Path, *paths: Path, now: datetime, deck: str | None = None, **kwargs):
     return import_sources(db_path, [ImportTarget(tuple(paths), deck)], now, **kwargs)
-
-
-def rows(db_path: Path, sql: str, *args) -> list[tuple]:
-    conn = sqlite3.connect(db_path)
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
 
 
 def card_id(db_path: Path, key: str) -> int:

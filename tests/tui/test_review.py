@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 import sys
-from pathlib import Path
 
 from textual.command import CommandPalette
 from textual.widgets import DataTable, HelpPanel, Static
@@ -13,15 +12,8 @@ from studycards.tui.app import make_app
 from studycards.tui.screens.deck_list import DeckListScreen
 from studycards.tui.screens.done import DoneScreen
 from studycards.tui.screens.review import ReviewScreen
+from tests.conftest import rows
 from tests.tui.conftest import settle
-
-
-def rows(db_path: Path, sql: str, *args) -> list[tuple]:
-    conn = sqlite3.connect(db_path)
-    try:
-        return conn.execute(sql, args).fetchall()
-    finally:
-        conn.close()
 
 
 def question(app) -> str:
