@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from studycards.errors import ExportError
 from studycards.export.html import render_pair
 from studycards.parallel import map_chunks
-from studycards.store.db import opened
+from studycards.store.db import connect, opened
 from studycards.store.queries import ExportRow, cache_html, deck_tree, export_rows
 from studycards.store.rows import from_ms
 
@@ -33,13 +33,8 @@ class ExportSummary:
     decks: int = 0
     size: int = 0
     media: int = 0
+    rendered: int = 0  # cards whose HTML was rendered now (the others' came from the cache)
     warnings: list[str] = field(default_factory=list)
-    # (card id, content hash, front, back) of the cards whose HTML was not cached
-    fresh_html: list[tuple[int, str, str, str]] = field(default_factory=list)
-
-    @property
-    def rendered(self) -> int:
-        return len(self.fresh_html)
 
 
 def export_anki(
@@ -73,8 +68,9 @@ def export_anki(
     from studycards.export.anki import AnkiNote, PackageWriter
 
     package = PackageWriter(now)
+    cache = _HtmlCache(db_path, summary)
     try:
-        for row, front, back in _with_html(rows, summary, report, workers):
+        for row, front, back in _with_html(rows, cache, report, workers):
             if with_media:
                 front, back = (
                     _pack_images(row, part, media, summary.warnings) for part in (front, back)
@@ -92,18 +88,12 @@ def export_anki(
                     modified=from_ms(row.modified_at) or now,
                 )
             )
-    except BaseException:
-        package.close()
-        raise
-    # SQLite writes the HTML cache without holding the GIL, so it runs beside the zipping
-    caching = threading.Thread(target=_cache, args=(db_path, summary))
-    caching.start()
-    try:
         summary.size = package.write(output, list(media.items()))
     except OSError as err:
         raise ExportError(f"cannot write {output}: {err.strerror or err}") from None
     finally:
-        caching.join()
+        package.close()
+        cache.close()
     summary.notes, summary.decks, summary.media = package.notes, len(package.decks), len(media)
     return summary
 
@@ -121,10 +111,10 @@ def _check_output(output: Path, force: bool) -> None:
 
 
 def _with_html(
-    rows: list[ExportRow], summary: ExportSummary, report: Progress, workers: int | None
+    rows: list[ExportRow], cache: _HtmlCache, report: Progress, workers: int | None
 ) -> Iterator[tuple[ExportRow, str, str]]:
     """Every card with its HTML: cached where its text has not changed, else rendered (and
-    kept in `summary.fresh_html` for the cache)."""
+    handed to the cache)."""
     stale = [row for row in rows if row.html_hash != row.content_hash or row.html_front is None]
     done = 0
     for row in rows:
@@ -133,8 +123,10 @@ def _with_html(
             yield row, row.html_front, row.html_back or ""
     report(done, len(rows))
     for chunk, results in zip(_chunks(stale), _render_all(stale, workers), strict=True):
+        cache.keep(
+            [(row.id, row.content_hash, *html) for row, html in zip(chunk, results, strict=True)]
+        )
         for row, (front, back) in zip(chunk, results, strict=True):
-            summary.fresh_html.append((row.id, row.content_hash, front, back))
             yield row, front, back
         done += len(chunk)
         report(done, len(rows))
@@ -155,15 +147,35 @@ def _render_chunk(chunk: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
     return [render_pair(texts) for texts in chunk]
 
 
-def _cache(db_path: Path, summary: ExportSummary) -> None:
-    """Keep the HTML for the next export; a busy collection only costs that speed-up."""
-    if not summary.fresh_html:
-        return
-    try:
-        with opened(db_path) as conn:
-            cache_html(conn, summary.fresh_html)
-    except sqlite3.OperationalError as err:
-        summary.warnings.append(f"rendered HTML not cached ({err}); the export is complete")
+class _HtmlCache:
+    """Writes fresh HTML back a chunk at a time, on a thread of its own: SQLite writes without
+    holding the GIL, so this runs beside the rendering and the packaging. A busy collection
+    only costs the next export its speed-up, never this export."""
+
+    def __init__(self, db_path: Path, summary: ExportSummary) -> None:
+        self._db_path, self._summary = db_path, summary
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="html-cache")
+        self._conn: sqlite3.Connection | None = None
+        self._failed = False
+
+    def keep(self, rendered: list[tuple[int, str, str, str]]) -> None:
+        self._summary.rendered += len(rendered)
+        self._thread.submit(self._write, rendered)
+
+    def _write(self, rendered: list[tuple[int, str, str, str]]) -> None:
+        if self._failed:
+            return  # do not retry (and warn) for every chunk
+        try:
+            self._conn = self._conn or connect(self._db_path)
+            cache_html(self._conn, rendered)
+        except sqlite3.OperationalError as err:
+            self._failed = True
+            self._summary.warnings.append(f"rendered HTML not cached ({err}); the export is fine")
+
+    def close(self) -> None:
+        self._thread.shutdown(wait=True)
+        if self._conn is not None:
+            self._conn.close()
 
 
 def _pack_images(row: ExportRow, html: str, media: dict[Path, str], warnings: list[str]) -> str:

@@ -217,3 +217,19 @@ def test_with_media_packs_only_images_inside_the_question_folder(db_path, tmp_pa
         assert not (Path(col.media.dir()) / "secret.png").exists()
     finally:
         col.close()
+
+
+def test_a_busy_collection_only_costs_the_cache(db_path, notes, tmp_path, now, monkeypatch):
+    import sqlite3
+
+    import studycards.exporting as exporting
+
+    import_into(db_path, notes, now)
+
+    def locked(conn, rendered):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(exporting, "cache_html", locked)
+    summary = export_anki(db_path, tmp_path / "x.apkg", now)
+    assert summary.notes == 7 and (tmp_path / "x.apkg").exists()
+    assert summary.warnings == ["rendered HTML not cached (database is locked); the export is fine"]
