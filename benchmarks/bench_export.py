@@ -43,7 +43,7 @@ def forget_html(db: Path) -> None:
     """Empty the HTML cache, so that the next export renders every card again."""
     conn = sqlite3.connect(db)
     with conn:
-        conn.execute("UPDATE cards SET html_hash = NULL, html_front = NULL, html_back = NULL")
+        conn.execute("DELETE FROM html_cache")
     conn.close()
 
 

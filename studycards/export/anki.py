@@ -127,14 +127,12 @@ class _StampedNote(genanki.Note):
 
 
 def _fields(note: AnkiNote) -> list[str]:
-    related = "".join(f"<li>{html.escape(title)}</li>" for title in note.related)
-    return [
-        note.question,
-        note.answer,
-        html.escape(note.source),
-        html.escape(note.subject),
-        f"<ul>{related}</ul>" if related else "",
-    ]
+    # one escape call for all the plain-text parts (NUL cannot occur in them: sources with
+    # NUL bytes are refused), as this runs for every note of an export
+    parts = html.escape("\0".join([note.source, note.subject, *note.related])).split("\0")
+    source, subject, *titles = parts
+    related = "".join(f"<li>{title}</li>" for title in titles)
+    return [note.question, note.answer, source, subject, f"<ul>{related}</ul>" if related else ""]
 
 
 class PackageWriter:

@@ -57,10 +57,7 @@ def _create_tables(conn: sqlite3.Connection) -> None:
             last_day INTEGER,
             lapses INTEGER NOT NULL,
             queue INTEGER NOT NULL,
-            buried_until INTEGER,
-            html_hash VARCHAR,
-            html_front VARCHAR,
-            html_back VARCHAR
+            buried_until INTEGER
         );
         CREATE INDEX ix_cards_source ON cards (source);
         CREATE INDEX ix_cards_deck_queue_due ON cards (deck_id, queue, due, buried_until);
@@ -91,6 +88,12 @@ def _create_tables(conn: sqlite3.Connection) -> None:
             after_lapses INTEGER NOT NULL
         );
         CREATE INDEX ix_reviews_day ON reviews (day);
+        CREATE TABLE html_cache (
+            card_id INTEGER NOT NULL PRIMARY KEY REFERENCES cards (id) ON DELETE CASCADE,
+            content_hash VARCHAR NOT NULL,
+            front VARCHAR NOT NULL,
+            back VARCHAR NOT NULL
+        );
         CREATE INDEX ix_reviews_card_id ON reviews (card_id);
         """,
     )

@@ -208,17 +208,18 @@ ExportRow = namedtuple(
     "id key deck_id front back subject tags url related source content_hash modified_at"
     " html_hash html_front html_back",
 )
+_EXPORT_SQL = (
+    "SELECT c.id, c.key, c.deck_id, c.front, c.back, c.subject, c.tags, c.url, c.related,"
+    " c.source, c.content_hash, c.modified_at, h.content_hash, h.front, h.back"
+    " FROM cards c LEFT JOIN html_cache h ON h.card_id = c.id WHERE c.deck_id = ? ORDER BY c.id"
+)
 
 
 def export_rows(conn: sqlite3.Connection, deck_ids: Sequence[int]) -> list[ExportRow]:
     """Every card of these decks with what an export needs, cached HTML included."""
-    columns = ", ".join(ExportRow._fields)
     found: list[ExportRow] = []
     for deck_id in deck_ids:
-        rows = conn.execute(
-            f"SELECT {columns} FROM cards WHERE deck_id = ? ORDER BY id", (deck_id,)
-        )
-        found += map(ExportRow._make, rows)
+        found += map(ExportRow._make, conn.execute(_EXPORT_SQL, (deck_id,)))
     return found
 
 
@@ -226,10 +227,8 @@ def cache_html(conn: sqlite3.Connection, rendered: Sequence[tuple[int, str, str,
     """Keep cards' rendered HTML, keyed by the content hash it was rendered from.
 
     A cache, not state: written straight through sqlite3 so that an export never pays for
-    loading SQLModel. One short transaction.
+    loading SQLModel; in a table of its own, so that only the HTML is written, not whole card
+    rows. One short transaction.
     """
     with conn:
-        conn.executemany(
-            "UPDATE cards SET html_hash = ?, html_front = ?, html_back = ? WHERE id = ?",
-            [(digest, front, back, card_id) for card_id, digest, front, back in rendered],
-        )
+        conn.executemany("INSERT OR REPLACE INTO html_cache VALUES (?, ?, ?, ?)", rendered)

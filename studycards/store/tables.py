@@ -66,9 +66,21 @@ class CardRow(SQLModel, table=True):
     lapses: int = 0
     queue: int = 0
     buried_until: int | None = None
-    html_hash: str | None = None  # the content_hash that html_front/html_back were rendered from
-    html_front: str | None = None
-    html_back: str | None = None
+
+
+class HtmlCacheRow(SQLModel, table=True):
+    """A card's Markdown rendered to HTML for export, and the content hash it was made from."""
+
+    __tablename__ = "html_cache"
+
+    card_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("cards.id", ondelete="CASCADE"), primary_key=True, nullable=False
+        )
+    )
+    content_hash: str
+    front: str
+    back: str
 
 
 class ReviewRow(SQLModel, table=True):
