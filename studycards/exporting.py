@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,7 +17,13 @@ from studycards.errors import ExportError
 from studycards.export.html import render_pair
 from studycards.parallel import map_chunks
 from studycards.store.db import connect, opened
-from studycards.store.queries import ExportRow, cache_html, deck_tree, export_rows
+from studycards.store.queries import (
+    ExportRow,
+    cache_html,
+    card_markdown,
+    deck_tree,
+    export_rows,
+)
 from studycards.store.rows import from_ms
 
 Progress = Callable[[int, int], None]  # (cards done, cards in all)
@@ -122,7 +128,8 @@ def _with_html(
             done += 1
             yield row, row.html_front, row.html_back or ""
     report(done, len(rows))
-    for chunk, results in zip(_chunks(stale), _render_all(stale, workers), strict=True):
+    renders = _render_all(cache.db_path, stale, workers)
+    for chunk, results in zip(_chunks(stale), renders, strict=True):
         cache.keep(
             [(row.id, row.content_hash, *html) for row, html in zip(chunk, results, strict=True)]
         )
@@ -136,15 +143,32 @@ def _chunks(rows: list[ExportRow]) -> list[list[ExportRow]]:
     return [rows[start : start + _RENDER_CHUNK] for start in range(0, len(rows), _RENDER_CHUNK)]
 
 
-def _render_all(rows: list[ExportRow], workers: int | None) -> Iterator[list[tuple[str, str]]]:
-    """Rendered (front, back) per chunk, in order; on every core for big exports."""
-    chunks = [[(row.front, row.back) for row in chunk] for chunk in _chunks(rows)]
+def _render_all(
+    db_path: Path, rows: list[ExportRow], workers: int | None
+) -> Iterator[list[tuple[str, str]]]:
+    """Rendered (front, back) per chunk, in order; on every core for big exports. Each
+    renderer reads its own chunk's Markdown, so no text passes through this process."""
+    chunks = [(db_path, [row.id for row in chunk]) for chunk in _chunks(rows)]
     parallel = len(rows) >= _PARALLEL_FROM
-    yield from map_chunks(_render_chunk, chunks, parallel=parallel, workers=workers)
+    try:
+        yield from map_chunks(_render_chunk, chunks, parallel=parallel, workers=workers)
+    finally:
+        reader = _readers.pop((os.getpid(), db_path), None)  # this process's, if it rendered
+        if reader is not None:
+            reader.close()
 
 
-def _render_chunk(chunk: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
-    return [render_pair(texts) for texts in chunk]
+# One reading connection per process and collection; keyed by pid too, since a connection
+# must never be used across a fork.
+_readers: dict[tuple[int, Path], sqlite3.Connection] = {}
+
+
+def _render_chunk(job: tuple[Path, list[int]]) -> list[tuple[str, str]]:
+    db_path, card_ids = job
+    key = (os.getpid(), db_path)
+    if key not in _readers:
+        _readers[key] = connect(db_path)
+    return [render_pair(texts) for texts in card_markdown(_readers[key], card_ids)]
 
 
 class _HtmlCache:
@@ -153,7 +177,7 @@ class _HtmlCache:
     only costs the next export its speed-up, never this export."""
 
     def __init__(self, db_path: Path, summary: ExportSummary) -> None:
-        self._db_path, self._summary = db_path, summary
+        self.db_path, self._summary = db_path, summary
         self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="html-cache")
         self._conn: sqlite3.Connection | None = None
         self._failed = False
@@ -166,7 +190,7 @@ class _HtmlCache:
         if self._failed:
             return  # do not retry (and warn) for every chunk
         try:
-            self._conn = self._conn or connect(self._db_path)
+            self._conn = self._conn or connect(self.db_path)
             cache_html(self._conn, rendered)
         except sqlite3.OperationalError as err:
             self._failed = True

@@ -205,18 +205,30 @@ def card_listing(conn: sqlite3.Connection, deck: str | None = None) -> list[Card
 
 ExportRow = namedtuple(
     "ExportRow",
-    "id key deck_id front back subject tags url related source content_hash modified_at"
+    "id key deck_id subject tags url related source content_hash modified_at"
     " html_hash html_front html_back",
 )
 _EXPORT_SQL = (
-    "SELECT c.id, c.key, c.deck_id, c.front, c.back, c.subject, c.tags, c.url, c.related,"
+    "SELECT c.id, c.key, c.deck_id, c.subject, c.tags, c.url, c.related,"
     " c.source, c.content_hash, c.modified_at, h.content_hash, h.front, h.back"
     " FROM cards c LEFT JOIN html_cache h ON h.card_id = c.id WHERE c.deck_id = ? ORDER BY c.id"
 )
 
 
+def card_markdown(conn: sqlite3.Connection, card_ids: Sequence[int]) -> list[tuple[str, str]]:
+    """(front, back) Markdown of these cards, in the order given."""
+    texts: dict[int, tuple[str, str]] = {}
+    for start in range(0, len(card_ids), _CHUNK):
+        chunk = card_ids[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT id, front, back FROM cards WHERE id IN ({marks})"
+        texts.update((card_id, (front, back)) for card_id, front, back in conn.execute(sql, chunk))
+    return [texts[card_id] for card_id in card_ids]
+
+
 def export_rows(conn: sqlite3.Connection, deck_ids: Sequence[int]) -> list[ExportRow]:
-    """Every card of these decks with what an export needs, cached HTML included."""
+    """Every card of these decks with what an export needs, cached HTML included (the
+    Markdown itself is read by whoever renders it: `card_markdown`)."""
     found: list[ExportRow] = []
     for deck_id in deck_ids:
         found += map(ExportRow._make, conn.execute(_EXPORT_SQL, (deck_id,)))
