@@ -153,6 +153,9 @@ class PackageWriter:
         os.close(fd)
         self._db_path = Path(name)
         self._conn = sqlite3.connect(name)
+        # a scratch file that is zipped or deleted: no journal, no fsync
+        self._conn.execute("PRAGMA journal_mode=OFF")
+        self._conn.execute("PRAGMA synchronous=OFF")
         self._cursor = self._conn.cursor()
         genanki.Package([]).write_to_db(self._cursor, self._stamp, self._ids)  # schema, col
 
