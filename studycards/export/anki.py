@@ -135,6 +135,25 @@ def _fields(note: AnkiNote) -> list[str]:
     return [note.question, note.answer, source, subject, f"<ul>{related}</ul>" if related else ""]
 
 
+class _BatchedInserts:
+    """Stands in for the cursor genanki writes a note through: keeps each INSERT's row and
+    runs them with executemany, a batch at a time (genanki's own rows, fewer round trips)."""
+
+    def __init__(self, cursor: sqlite3.Cursor) -> None:
+        self._cursor = cursor
+        self._rows: dict[str, list[Sequence[Any]]] = {}
+        self.lastrowid = 0
+
+    def execute(self, sql: str, row: Sequence[Any]) -> None:
+        self._rows.setdefault(sql, []).append(row)
+        self.lastrowid = row[0]  # genanki gives every row its id
+
+    def flush(self) -> None:
+        for sql, rows in self._rows.items():
+            self._cursor.executemany(sql, rows)
+        self._rows.clear()
+
+
 class PackageWriter:
     """Builds an .apkg with genanki, writing each note into the package's database as it
     arrives (so that writing overlaps with rendering), then zips it and renames it into place.
@@ -158,6 +177,7 @@ class PackageWriter:
         self._conn.execute("PRAGMA synchronous=OFF")
         self._cursor = self._conn.cursor()
         genanki.Package([]).write_to_db(self._cursor, self._stamp, self._ids)  # schema, col
+        self._inserts = _BatchedInserts(self._cursor)
 
     def add(self, note: AnkiNote) -> None:
         subject = [anki_tag(note.subject)] if note.subject else []
@@ -169,8 +189,11 @@ class PackageWriter:
             tags=list(tags),
             guid=note_guid(note.key),
         )
-        stamped.write_to_db(self._cursor, self._stamp, self._deck(note.deck).deck_id, self._ids)
+        deck = self._deck(note.deck).deck_id
+        stamped.write_to_db(self._inserts, self._stamp, deck, self._ids)  # type: ignore[arg-type]
         self.notes += 1
+        if self.notes % 500 == 0:
+            self._inserts.flush()
 
     def _deck(self, name: str) -> genanki.Deck:
         """The deck, its `Parent::` decks created too so that the hierarchy survives."""
@@ -187,6 +210,7 @@ class PackageWriter:
         truncated .apkg. `media` pairs a file with the name the cards use. Returns the size."""
         part = output.with_name(f".{output.name}.part")
         try:
+            self._inserts.flush()
             for deck in self.decks.values():  # deck and note type entries; notes are in
                 deck.write_to_db(self._cursor, self._stamp, self._ids)
             self._conn.commit()
