@@ -121,15 +121,17 @@ def _with_html(
 ) -> Iterator[tuple[ExportRow, str, str]]:
     """Every card with its HTML: cached where its text has not changed, else rendered (and
     handed to the cache)."""
-    stale = [row for row in rows if row.html_hash != row.content_hash or row.html_front is None]
+    stale: list[ExportRow] = []
     done = 0
     for row in rows:
-        if row.html_hash == row.content_hash and row.html_front is not None:
+        if row.html_hash == row.content_hash:  # a cache row's columns are never NULL
             done += 1
-            yield row, row.html_front, row.html_back or ""
+            yield row, row.html_front, row.html_back
+        else:
+            stale.append(row)
     report(done, len(rows))
-    renders = _render_all(cache.db_path, stale, workers)
-    for chunk, results in zip(_chunks(stale), renders, strict=True):
+    chunks = [stale[start : start + _RENDER_CHUNK] for start in range(0, len(stale), _RENDER_CHUNK)]
+    for chunk, results in zip(chunks, _render_all(cache.db_path, chunks, workers), strict=True):
         cache.keep(
             [(row.id, row.content_hash, *html) for row, html in zip(chunk, results, strict=True)]
         )
@@ -139,19 +141,15 @@ def _with_html(
         report(done, len(rows))
 
 
-def _chunks(rows: list[ExportRow]) -> list[list[ExportRow]]:
-    return [rows[start : start + _RENDER_CHUNK] for start in range(0, len(rows), _RENDER_CHUNK)]
-
-
 def _render_all(
-    db_path: Path, rows: list[ExportRow], workers: int | None
+    db_path: Path, chunks: list[list[ExportRow]], workers: int | None
 ) -> Iterator[list[tuple[str, str]]]:
     """Rendered (front, back) per chunk, in order; on every core for big exports. Each
     renderer reads its own chunk's Markdown, so no text passes through this process."""
-    chunks = [(db_path, [row.id for row in chunk]) for chunk in _chunks(rows)]
-    parallel = len(rows) >= _PARALLEL_FROM
+    jobs = [(db_path, [row.id for row in chunk]) for chunk in chunks]
+    parallel = sum(map(len, chunks)) >= _PARALLEL_FROM
     try:
-        yield from map_chunks(_render_chunk, chunks, parallel=parallel, workers=workers)
+        yield from map_chunks(_render_chunk, jobs, parallel=parallel, workers=workers)
     finally:
         reader = _readers.pop((os.getpid(), db_path), None)  # this process's, if it rendered
         if reader is not None:

@@ -225,6 +225,7 @@ def _parse_all(
     todo: list[tuple[str, str | None, bytes | None]], workers: int | None
 ) -> Iterator[list[SourceFile | SourceError]]:
     """Parse results in input order, a chunk at a time, on every core for big batches."""
+    import studycards.sources.frontmatter  # noqa: F401  (loaded once here; forked workers share it)
 
     chunks = [todo[start : start + _PARSE_CHUNK] for start in range(0, len(todo), _PARSE_CHUNK)]
     yield from map_chunks(
