@@ -172,6 +172,9 @@ class PackageWriter:
         os.close(fd)
         self._db_path = Path(name)
         self._conn = sqlite3.connect(name)
+        # Notes of about 2 KB leave half of every 4 KB page empty; in 64 KB pages the file is
+        # a third smaller, so there is less to write and to deflate.
+        self._conn.execute("PRAGMA page_size=65536")
         # a scratch file that is zipped or deleted: no journal, no fsync
         self._conn.execute("PRAGMA journal_mode=OFF")
         self._conn.execute("PRAGMA synchronous=OFF")
