@@ -34,7 +34,7 @@ _MARKS: dict[str, tuple[str, ...]] = {
 }
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
 def _parser(absent: frozenset[str] = frozenset()) -> MarkdownIt:
     """The parser without the rules in `absent` (and without the raw HTML rules, which are
     off anyway with html False)."""
