@@ -4,6 +4,8 @@ that a newer export updates notes in place instead of duplicating them."""
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -36,10 +38,18 @@ def import_into(db_path: Path, folder: Path, now, deck: str | None = "Medicine::
     assert not summary.failed
 
 
-def anki_import(tmp_path: Path, package: Path, name: str = "anki.anki2") -> Collection:
-    col = Collection(str(tmp_path / name))
+@contextmanager
+def anki_collection(tmp_path: Path) -> Iterator[Collection]:
+    """A fresh collection of Anki's own engine, closed afterwards."""
+    col = Collection(str(tmp_path / "anki.anki2"))
+    try:
+        yield col
+    finally:
+        col.close()
+
+
+def anki_import(col: Collection, package: Path) -> None:
     col.import_anki_package(ImportAnkiPackageRequest(package_path=str(package), options=DEFAULTS))
-    return col
 
 
 def by_question(col: Collection) -> dict[str, object]:
@@ -52,8 +62,8 @@ def test_export_imports_into_anki_with_decks_fields_and_tags(db_path, notes, tmp
     out = tmp_path / "medicine.apkg"
     summary = export_anki(db_path, out, now, deck="Medicine")
     assert (summary.notes, summary.decks) == (7, 2)
-    col = anki_import(tmp_path, out)
-    try:
+    with anki_collection(tmp_path) as col:
+        anki_import(col, out)
         names = {deck.name for deck in col.decks.all_names_and_ids()}
         assert {"Medicine", "Medicine::Oncology"} <= names
         assert col.note_count() == 7
@@ -74,16 +84,14 @@ def test_export_imports_into_anki_with_decks_fields_and_tags(db_path, notes, tmp
         assert goals.guid == note_guid("id:176440")
         card = col.get_card(goals.card_ids()[0])
         assert col.decks.name(card.did) == "Medicine::Oncology"
-    finally:
-        col.close()
 
 
 def test_raw_html_in_question_files_arrives_as_visible_text(db_path, notes, tmp_path, now):
     import_into(db_path, notes, now)
     out = tmp_path / "all.apkg"
     export_anki(db_path, out, now)
-    col = anki_import(tmp_path, out)
-    try:
+    with anki_collection(tmp_path) as col:
+        anki_import(col, out)
         [note] = [col.get_note(n) for n in col.find_notes("tag:security")]
         assert (
             note["Question"] == "<p>Is &lt;script&gt;alert(1)&lt;/script&gt; safe &amp; sound?</p>"
@@ -94,16 +102,14 @@ def test_raw_html_in_question_files_arrives_as_visible_text(db_path, notes, tmp_
         assert "<script" not in answer + note["Question"] and "<img" not in answer
         assert "<li><strong>bold</strong> item</li>" in answer
         assert "html_escaping" in note.tags
-    finally:
-        col.close()
 
 
 def test_reexport_updates_changed_notes_in_place_and_adds_only_new(db_path, notes, tmp_path, now):
     import_into(db_path, notes, now)
     first = tmp_path / "v1.apkg"
     export_anki(db_path, first, now)
-    col = anki_import(tmp_path, first)
-    try:
+    with anki_collection(tmp_path) as col:
+        anki_import(col, first)
         before = {q: (n.id, n.mod) for q, n in by_question(col).items()}
         goals_q = "<p>What are the primary goals of chemotherapy in cancer treatment?</p>"
         leukemia_q = "<p>What is the goal of the induction phase in leukemia treatment?</p>"
@@ -119,17 +125,13 @@ def test_reexport_updates_changed_notes_in_place_and_adds_only_new(db_path, note
         import_into(db_path, notes, later)
         second = tmp_path / "v2.apkg"
         export_anki(db_path, second, later)
-        col.import_anki_package(
-            ImportAnkiPackageRequest(package_path=str(second), options=DEFAULTS)
-        )
+        anki_import(col, second)
         after = by_question(col)
         assert col.note_count() == 8  # 7 + the new one, no duplicates
         assert after[goals_q].id == before[goals_q][0]
         assert "are, in short:" in after[goals_q]["Answer"]
         assert after[leukemia_q]["Subject"] == "edited in Anki"
         assert "<p>A brand new card?</p>" in after
-    finally:
-        col.close()
 
 
 def test_package_is_compressed_and_ids_are_stable(db_path, notes, tmp_path, now):
@@ -209,14 +211,12 @@ def test_with_media_packs_only_images_inside_the_question_folder(db_path, tmp_pa
     for bad in ("../secret.png", "/etc/passwd", "https://example.org/a.png", "img/link.png"):
         assert bad in warnings
     assert all("card #" in warning and "card.md" in warning for warning in summary.warnings)
-    col = anki_import(tmp_path, out)
-    try:
+    with anki_collection(tmp_path) as col:
+        anki_import(col, out)
         [note] = [col.get_note(n) for n in col.find_notes("")]
         assert 'src="0000-cell.png"' in note["Answer"]
         assert (Path(col.media.dir()) / "0000-cell.png").read_bytes() == b"\x89PNG fake"
         assert not (Path(col.media.dir()) / "secret.png").exists()
-    finally:
-        col.close()
 
 
 def test_a_busy_collection_only_costs_the_cache(db_path, notes, tmp_path, now, monkeypatch):
