@@ -51,6 +51,15 @@ def _context(ctx: typer.Context) -> tuple[Path, datetime]:
     return ctx.obj["collection"], ctx.obj["clock"]()
 
 
+def _deck_option(deck: str | None) -> str | None:
+    """`--deck` as the collection spells deck names (`Parent::Child`, stray spaces gone)."""
+    if deck is None:
+        return None
+    from studycards.convert import deck_name
+
+    return deck_name(deck)
+
+
 def _fail(err: StudycardsError) -> typer.Exit:
     from rich.console import Console
 
@@ -131,12 +140,14 @@ def decks_command(ctx: typer.Context) -> None:
 def cards_command(
     ctx: typer.Context,
     deck: Annotated[
-        str | None, typer.Option("--deck", "-d", help="Only this deck and its children.")
+        str | None,
+        typer.Option(
+            "--deck", "-d", help="Only this deck and its children.", callback=_deck_option
+        ),
     ] = None,
 ) -> None:
     """List cards with their next due date, soonest first."""
     from studycards.cli_render import print_cards
-    from studycards.convert import deck_name
     from studycards.scheduler.day import study_day
     from studycards.store.db import opened
     from studycards.store.queries import card_listing
@@ -144,7 +155,7 @@ def cards_command(
     collection, now = _context(ctx)
     try:
         with opened(collection) as conn:
-            listing = card_listing(conn, deck_name(deck) if deck is not None else None)
+            listing = card_listing(conn, deck)
     except StudycardsError as err:
         raise _fail(err) from None
     print_cards(listing, study_day(now))
@@ -157,7 +168,10 @@ def export_command(
         Path, typer.Option("--output", "-o", help="The .apkg file to write.", show_default=False)
     ],
     deck: Annotated[
-        str | None, typer.Option("--deck", "-d", help="Only this deck and its children.")
+        str | None,
+        typer.Option(
+            "--deck", "-d", help="Only this deck and its children.", callback=_deck_option
+        ),
     ] = None,
     tag: Annotated[
         str | None, typer.Option("--tag", "-t", help="Only cards with this tag.")
@@ -169,7 +183,6 @@ def export_command(
 ) -> None:
     """Write an Anki package; importing a newer one into Anki updates notes, never duplicates."""
     from studycards.cli_render import print_export_summary, progress_bar
-    from studycards.convert import deck_name
     from studycards.exporting import export_anki
 
     collection, now = _context(ctx)
@@ -179,7 +192,7 @@ def export_command(
                 collection,
                 output,
                 now,
-                deck=deck_name(deck) if deck is not None else None,
+                deck=deck,
                 tag=tag,
                 force=force,
                 with_media=with_media,
@@ -195,24 +208,27 @@ def review_command(
     ctx: typer.Context,
     deck: Annotated[
         str | None,
-        typer.Option("--deck", "-d", help="Go straight into this deck's session (with children)."),
+        typer.Option(
+            "--deck",
+            "-d",
+            help="Go straight into this deck's session (with children).",
+            callback=_deck_option,
+        ),
     ] = None,
 ) -> None:
     """Open the review TUI: the deck list, or straight into a deck's session."""
-    from studycards.convert import deck_name
     from studycards.store.db import opened
     from studycards.store.queries import deck_tree
 
     collection = ctx.obj["collection"]
-    name = deck_name(deck) if deck is not None else None
     try:
         with opened(collection) as conn:
-            deck_tree(conn, name)  # refuse an unknown deck before taking over the terminal
+            deck_tree(conn, deck)  # refuse an unknown deck before taking over the terminal
     except StudycardsError as err:
         raise _fail(err) from None
     from studycards.tui.app import make_app
 
-    make_app(collection, ctx.obj["clock"], name).run()
+    make_app(collection, ctx.obj["clock"], deck).run()
 
 
 def main(obj: dict[str, Any] | None = None) -> None:

@@ -161,3 +161,18 @@ def test_export_writes_a_package_and_refuses_to_overwrite(db_path, seeds, now, t
     assert forced.exit_code == 0 and "Exported 2 notes" in forced.output
     missing = invoke(db_path, now, "export", "--deck", "Nope", "-o", str(tmp_path / "n.apkg"))
     assert missing.exit_code == 1 and "no deck named 'Nope'" in missing.output
+
+
+def test_deck_options_take_loosely_spaced_names(db_path, seeds, now, tmp_path, monkeypatch):
+    from studycards.tui.app import StudyApp
+
+    opened: list[str | None] = []
+    monkeypatch.setattr(StudyApp, "run", lambda self: opened.append(self.deck))
+    invoke(db_path, now, "import", str(seeds), "--deck", "Medicine::Oncology")
+    loose = " Medicine ::  Oncology "
+    assert "primary goals" in invoke(db_path, now, "cards", "--deck", loose).output
+    out = tmp_path / "oncology.apkg"
+    exported = invoke(db_path, now, "export", "--deck", loose, "-o", str(out))
+    assert exported.exit_code == 0 and "Exported 6 notes" in exported.output
+    assert invoke(db_path, now, "review", "--deck", loose).exit_code == 0
+    assert opened == ["Medicine::Oncology"]
