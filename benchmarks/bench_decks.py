@@ -8,7 +8,6 @@ Usage: python benchmarks/bench_decks.py [N]
 from __future__ import annotations
 
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -16,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from collection import build
+from timing import whole_process
 
 from studycards.store.db import connect
 from studycards.store.queries import deck_overview
@@ -43,14 +43,8 @@ def main() -> None:
             " WHERE deck_id = 1 AND queue = 2 AND due <= 1"
         ).fetchall()
         conn.close()
-        whole = []
-        for _ in range(5):
-            started = time.perf_counter()
-            subprocess.run(
-                (sys.executable, "-m", "studycards", "--collection", str(db_path), "decks"),
-                check=True, stdout=subprocess.DEVNULL,
-            )  # fmt: skip
-            whole.append(time.perf_counter() - started)
+        decks = (sys.executable, "-m", "studycards", "--collection", str(db_path), "decks")
+        whole = [whole_process(*decks) for _ in range(5)]
     print(f"decks: {len(rows)}; due-count plan: {plan[0][-1]}")
     print(
         f"counts query: first {cold * 1000:.1f} ms, median {statistics.median(warm) * 1000:.1f} ms"

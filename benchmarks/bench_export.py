@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from datetime import datetime
 from pathlib import Path
 
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 from corpus import write_corpus
+from timing import whole_process
 
 from studycards.importer import ImportTarget, import_sources
 
@@ -47,12 +46,6 @@ def forget_html(db: Path) -> None:
     conn.close()
 
 
-def timed(*command: str) -> float:
-    started = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
-
-
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     with tempfile.TemporaryDirectory() as tmp:
@@ -65,8 +58,8 @@ def main() -> None:
         first = []
         for _ in range(ROUNDS):
             forget_html(db)
-            first.append(timed(*export, "-o", str(ours)))
-        cached = [timed(*export, "-o", str(ours)) for _ in range(ROUNDS)]
+            first.append(whole_process(*export, "-o", str(ours)))
+        cached = [whole_process(*export, "-o", str(ours)) for _ in range(ROUNDS)]
 
         anki_path = root / "anki.anki2"
         col = Collection(str(anki_path))
@@ -77,7 +70,7 @@ def main() -> None:
         col.close()
         theirs = root / "anki.apkg"
         anki = [
-            timed(sys.executable, "-c", ANKI_EXPORT, str(anki_path), str(theirs))
+            whole_process(sys.executable, "-c", ANKI_EXPORT, str(anki_path), str(theirs))
             for _ in range(ROUNDS)
         ]
         anki_s, cached_s = statistics.median(anki), statistics.median(cached)

@@ -15,10 +15,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from corpus import write_corpus
+from timing import whole_process
 
 BARE_LOOP = """
 import sys, frontmatter
@@ -41,12 +41,6 @@ print(elapsed)
 """
 
 
-def run(*args: str) -> float:
-    start = time.perf_counter()
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
-
-
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     rounds = 3
@@ -57,9 +51,9 @@ def main() -> None:
         bare, first, again, skip = [], [], [], []
         for round_ in range(rounds):
             db = Path(tmp, f"collection-{round_}.sqlite")
-            bare.append(run(sys.executable, "-c", BARE_LOOP, str(corpus)))
-            first.append(run(*cli, "--collection", str(db), "import", str(corpus)))
-            again.append(run(*cli, "--collection", str(db), "import", str(corpus)))
+            bare.append(whole_process(sys.executable, "-c", BARE_LOOP, str(corpus)))
+            first.append(whole_process(*cli, "--collection", str(db), "import", str(corpus)))
+            again.append(whole_process(*cli, "--collection", str(db), "import", str(corpus)))
             out = subprocess.run(
                 (sys.executable, "-c", SKIP_ONLY, str(corpus), str(db)),
                 check=True, capture_output=True, text=True,
