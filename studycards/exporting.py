@@ -10,11 +10,12 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from html import unescape
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from studycards.errors import ExportError
-from studycards.export.html import render_pair
+from studycards.export.html import image_sources_in_html, render_pair
 from studycards.parallel import map_chunks
 from studycards.store.db import connect, opened
 from studycards.store.queries import (
@@ -206,10 +207,6 @@ def _pack_images(row: ExportRow, html: str, media: dict[Path, str], warnings: li
     Only files inside the question file's own folder (and below) are packed: a deck is shared,
     so absolute paths, `..` escapes, symlinks leading out and URLs stay out, with a warning.
     """
-    from html import unescape
-
-    from studycards.export.html import image_sources_in_html
-
     folder = Path(row.source).parent.resolve()
     for src in image_sources_in_html(html):
         target = unescape(src)
