@@ -118,11 +118,11 @@ class DeckListScreen(Screen[None]):
         self.app.call_from_thread(self.notify, f"Exporting {deck}…", timeout=2)
         try:
             summary = export_anki(
-                self.app.db_path,
+                self.app.db_path,  # type: ignore[attr-defined]
                 path,
-                self.app.clock(),
+                self.app.clock(),  # type: ignore[attr-defined]
                 deck=deck,
-                force=True,  # type: ignore[attr-defined]
+                force=True,  # the dialog asked before overwriting
             )
         except StudycardsError as err:
             self.app.call_from_thread(self.notify, str(err), title="Not exported", severity="error")
