@@ -2,7 +2,9 @@
 
 Card identity (the draft's `key`) must survive edits of the text and moves of the file, so it is
 never the path: a record's `id`, or its normalised question when it has none; an article
-section's normalised article title and heading.
+section's normalised article title and heading (numbered when one file repeats a heading). When
+another file already holds a key, the store gives the newcomer a numbered variant of it
+(`qualified_key`): translations and per-platform pages share titles and headings.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from studycards.model import CardDraft
 from studycards.sources.records import Article, QaRecord, Record
 
 _SPACES = re.compile(r"\s+")
+_QUALIFIER = "\x1f"  # never in a key's text: control characters are stripped from files
+_QUESTION_MARKS = ("?", "\uff1f")  # ASCII and full-width
 
 
 def normalise(text: str) -> str:
@@ -23,8 +27,30 @@ def normalise(text: str) -> str:
 
 def describe_key(key: str) -> str:
     """A card identity as a person reads it in an error message."""
-    kind, _, value = key.partition(":")
-    return f"id {value}" if kind == "id" else f"card {value!r}"
+    base, _, number = key.partition(_QUALIFIER)
+    kind, _, value = base.partition(":")
+    described = f"id {value}" if kind == "id" else f"card {value!r}"
+    return f"{described} (copy {number})" if number else described
+
+
+def qualified_key(key: str, number: int) -> str:
+    """The `number`th file's variant of a key that other files hold too."""
+    return f"{key}{_QUALIFIER}{number}"
+
+
+def base_key(key: str) -> str:
+    """The key a converter gives, whichever file's variant `key` is."""
+    return key.partition(_QUALIFIER)[0]
+
+
+def key_variants(key: str) -> tuple[str, str]:
+    """Bounds (inclusive, exclusive) of every qualified variant of `key`, for a range query."""
+    return f"{key}{_QUALIFIER}", f"{key}{chr(ord(_QUALIFIER) + 1)}"
+
+
+def may_share(key: str) -> bool:
+    """Whether files may share a key (each gets a variant); an `id:` is one card's alone."""
+    return not key.startswith("id:")
 
 
 def deck_name(name: str) -> str:
@@ -87,6 +113,6 @@ def _section_cards(article: Article, deck: str, source: str) -> list[CardDraft]:
 
 def _section_front(title: str, heading: str) -> str:
     """A question heading stands alone; any other heading needs the article title for sense."""
-    if heading.rstrip().endswith("?") or normalise(heading) == normalise(title):
+    if heading.rstrip().endswith(_QUESTION_MARKS) or normalise(heading) == normalise(title):
         return heading
     return f"{title} — {heading}"

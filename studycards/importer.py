@@ -18,7 +18,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from studycards.convert import describe_key
 from studycards.errors import SourceError
 from studycards.model import DeckSettings, SourceFile
 from studycards.parallel import map_chunks
@@ -190,14 +189,11 @@ def _parse_and_store(
     """Parse on the workers and store here at the same time, a batch as soon as it is full."""
     writer = _Writer(db_path, settings, now, summary)
     parsed: list[SourceFile] = []
-    claimed: dict[str, str] = {}
     done = summary.files_unchanged
     for results in _parse_all(todo, workers):
         for result in results:
             if isinstance(result, SourceError):
                 summary.failed.append(result)
-            elif duplicate := _first_duplicate(result, claimed):
-                summary.failed.append(duplicate)
             else:
                 parsed.append(result)
         if len(parsed) >= _WRITE_BATCH:
@@ -207,18 +203,6 @@ def _parse_and_store(
         report(done, summary.files)
     writer.write(parsed)
     writer.close()
-
-
-def _first_duplicate(file: SourceFile, claimed: dict[str, str]) -> SourceError | None:
-    """Two files of one batch with the same card identity: the later one is refused."""
-    for card in file.cards:
-        owner = claimed.get(card.key)
-        if owner is not None and owner != file.path:
-            problem = f"duplicate {describe_key(card.key)}: {owner} has it too"
-            return SourceError(Path(file.path), problem)
-    for card in file.cards:
-        claimed[card.key] = file.path
-    return None
 
 
 def _parse_all(

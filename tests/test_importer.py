@@ -197,7 +197,7 @@ def test_a_second_file_cannot_take_over_a_live_files_card(db_path, seeds, now):
     other.write_text("---\nid: 176440\nquestion: Hijack?\nanswer: No.\n---\n")
     summary = run(db_path, other, now=now)
     [error] = summary.failed
-    assert "already comes from" in str(error)
+    assert "duplicate id 176440" in str(error) and str(seeds / GOALS) in str(error)
     assert rows(db_path, "SELECT front FROM cards WHERE key = 'id:176440'")[0][0].startswith(
         "What are"
     )

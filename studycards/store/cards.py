@@ -11,7 +11,7 @@ from sqlalchemy import Row, delete, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
-from studycards.convert import describe_key
+from studycards.convert import base_key, describe_key, key_variants, may_share, qualified_key
 from studycards.errors import SourceError
 from studycards.model import CardState, DeckSettings, Schedule, SourceFile
 from studycards.store.rows import draft_columns, schedule_columns, settings_columns
@@ -21,9 +21,8 @@ _CHUNK = 900  # stays under SQLite's default limit of bound parameters per state
 _NEW_SCHEDULE = schedule_columns(Schedule()) | {"queue": int(CardState.NEW)}
 _EXISTING = (
     CardRow.key, CardRow.id, CardRow.content_hash, CardRow.source, CardRow.deck_id,
-    CardRow.modified_at,
+    CardRow.modified_at, CardRow.front,
 )  # fmt: skip
-_STALE = (CardRow.id, CardRow.key, CardRow.front, CardRow.source)
 
 
 @dataclass(slots=True)
@@ -45,28 +44,32 @@ def write_files(
 ) -> WriteResult:
     """Store `files` in the session's transaction; cards keep their schedule and history.
 
-    A file whose card identity already belongs to another file that still exists is refused
-    whole (two files cannot share one card); a card whose file merely moved follows it.
+    Each card's stored key comes from `_Claims`: a file keeps the keys it has, a moved file
+    takes over its old cards, and a file whose card another live file already holds gets a
+    numbered variant of the key, except for an `id:`, which only one file may hold.
     """
     result = WriteResult()
-    keys = [draft.key for file in files for draft in file.cards]
-    existing = {row.key: row for row in _rows_by(session, _EXISTING, CardRow.key, keys)}
-    batch_paths = {file.path for file in files}
-    accepted = [file for file in files if _claims_ok(file, existing, batch_paths, result.failed)]
+    owned = list(_rows_by(session, _EXISTING, CardRow.source, [file.path for file in files]))
+    claims = _Claims(session, files, owned)
+    accepted: list[tuple[SourceFile, list[str]]] = []
+    for file in files:
+        keys = claims.claim(file, result.failed)
+        if keys is not None:
+            accepted.append((file, keys))
     deck_ids = ensure_decks(
-        session, {draft.deck for file in accepted for draft in file.cards}, settings
+        session, {draft.deck for file, _ in accepted for draft in file.cards}, settings
     )
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
-    for file in accepted:
-        for draft in file.cards:
+    for file, keys in accepted:
+        for draft, key in zip(file.cards, keys, strict=True):
             columns = draft_columns(draft) | {"deck_id": deck_ids[draft.deck]}
-            row = existing.get(draft.key)
+            row = claims.existing.get(key)
             if row is None:
                 inserts.append(
                     columns
                     | _NEW_SCHEDULE
-                    | {"key": draft.key, "created_at": now_ms, "modified_at": now_ms}
+                    | {"key": key, "created_at": now_ms, "modified_at": now_ms}
                 )
                 result.new += 1
             elif (row.content_hash, row.source, row.deck_id) != (
@@ -80,7 +83,13 @@ def write_files(
                 result.updated += 1
             else:
                 result.unchanged += 1
-    result.stale = _stale_cards(session, accepted)
+    kept = {key for _, keys in accepted for key in keys}
+    paths = {file.path for file, _ in accepted}
+    result.stale = [
+        (row.id, row.front, row.source)
+        for row in owned
+        if row.source in paths and row.key not in kept
+    ]
     if inserts:
         session.execute(insert(CardRow.__table__), inserts)  # type: ignore[arg-type]
     if updates:
@@ -98,40 +107,86 @@ def write_files(
             ),
             [
                 {"path": f.path, "digest": f.digest, "cards": len(f.cards), "imported_at": now_ms}
-                for f in accepted
+                for f, _ in accepted
             ],
         )
     return result
 
 
-def _claims_ok(
-    file: SourceFile,
-    existing: Mapping[str, Row[Any]],
-    batch_paths: set[str],
-    failed: list[SourceError],
-) -> bool:
-    """False (and a failure noted) when another live file already owns one of this file's cards."""
-    for draft in file.cards:
-        row = existing.get(draft.key)
-        if row is None or row.source == file.path:
-            continue
-        if row.source in batch_paths or Path(row.source).exists():
-            failed.append(
-                SourceError(
-                    Path(file.path),
-                    f"{describe_key(draft.key)} already comes from {row.source}; "
-                    "two files cannot hold the same card",
-                )
-            )
-            return False
-    return True
+class _Claims:
+    """Which stored key each card of a batch gets, in the batch's order.
 
+    A key is free for a file when no card has it, the file's own card has it, or its card's
+    file is gone (the file moved). Otherwise the file gets a numbered variant: the one whose
+    file is gone if any (a moved copy keeps its history), else the next unused number. Which
+    copy holds the plain key is settled once, by who came first; it never changes later, so
+    no card's identity (nor its Anki note) ever moves to another file.
+    """
 
-def _stale_cards(session: Session, files: Sequence[SourceFile]) -> list[tuple[int, str, str]]:
-    """Stored cards of these files that the files no longer contain."""
-    kept = {draft.key for file in files for draft in file.cards}
-    rows = _rows_by(session, _STALE, CardRow.source, [file.path for file in files])
-    return [(row.id, row.front, row.source) for row in rows if row.key not in kept]
+    def __init__(
+        self, session: Session, files: Sequence[SourceFile], owned: Sequence[Row[Any]]
+    ) -> None:
+        self.session = session
+        self.batch_paths = {file.path for file in files}
+        keys = [draft.key for file in files for draft in file.cards]
+        self.existing = {row.key: row for row in _rows_by(session, _EXISTING, CardRow.key, keys)}
+        self.existing.update((row.key, row) for row in owned)
+        self.own: dict[tuple[str, str], str] = {
+            (row.source, base_key(row.key)): row.key for row in owned
+        }
+        self.claimed: dict[str, str] = {}  # key -> path, in this batch
+        self.alive: dict[str, bool] = {}
+
+    def claim(self, file: SourceFile, failed: list[SourceError]) -> list[str] | None:
+        """The stored key of each of the file's cards, or None (and why, in `failed`)."""
+        keys: list[str] = []
+        clashes: list[str] = []
+        for draft in file.cards:
+            key = self.own.get((file.path, draft.key)) or draft.key
+            holder = self._holder(key, file.path)
+            if holder is not None and may_share(key):
+                key = self._variant(draft.key, file.path)
+            elif holder is not None:
+                clashes.append(f"duplicate {describe_key(key)}: {holder} has it too")
+            keys.append(key)
+        if clashes:
+            problem = "; ".join(clashes) + " (two files cannot share an id)"
+            failed.append(SourceError(Path(file.path), problem))
+            return None
+        for key in keys:
+            self.claimed[key] = file.path
+        return keys
+
+    def _holder(self, key: str, path: str) -> str | None:
+        """The other live file that holds `key`, if any."""
+        claimant = self.claimed.get(key)
+        if claimant is not None:
+            return claimant if claimant != path else None
+        row = self.existing.get(key)
+        if row is None or row.source == path or not self._alive(row.source):
+            return None
+        return str(row.source)
+
+    def _variant(self, key: str, path: str) -> str:
+        """A numbered variant of `key` for `path`: a moved copy's, else a new number."""
+        low, high = key_variants(key)
+        rows = self.session.execute(
+            select(*_EXISTING).where(CardRow.key >= low, CardRow.key < high)
+        ).all()
+        self.existing.update((row.key, row) for row in rows)
+        taken = {row.key for row in rows} | {k for k in self.claimed if low <= k < high}
+        for row in rows:
+            if row.key not in self.claimed and self._holder(row.key, path) is None:
+                return str(row.key)
+        number = 2
+        while qualified_key(key, number) in taken:
+            number += 1
+        return qualified_key(key, number)
+
+    def _alive(self, source: str) -> bool:
+        if source not in self.alive:
+            self.alive[source] = source in self.batch_paths or Path(source).exists()
+        return self.alive[source]
 
 
 def _rows_by(
