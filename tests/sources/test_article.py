@@ -307,3 +307,12 @@ def test_every_line_of_a_headed_document_stays_under_its_own_heading(sections):
     assert [(s.heading, s.body) for s in article.sections] == [
         (heading.strip(), "\n\n".join(lines)) for heading, lines in sections
     ]
+
+
+@given(st.text(alphabet="#=-*+>`[]()!<>|/:\n \t\u00a0ab?.1", max_size=300))
+def test_any_markdown_like_text_parses_or_raises_source_error(body):
+    try:
+        article = parse_article(P, body)
+    except SourceError:
+        return
+    assert article.sections and all(section.body for section in article.sections)
