@@ -117,7 +117,7 @@ def import_command(
     ] = None,
 ) -> None:
     """Turn question files into cards. Re-importing updates text and keeps review history."""
-    from studycards.cli_render import print_import_summary, progress_bar
+    from studycards.cli_render import plural, print_import_summary, progress_bar
     from studycards.importer import import_sources
     from studycards.presets import import_targets, load_presets
 
@@ -134,7 +134,8 @@ def import_command(
             summary = import_sources(collection, targets, now, prune=prune, progress=progress)
         if not summary.files and not summary.failed:
             searched = ", ".join(str(path) for target in targets for path in target.paths)
-            skipped = f"; {len(summary.skipped)} other files skipped" if summary.skipped else ""
+            others = len(summary.skipped)
+            skipped = f"; {plural(others, 'other file')} skipped" if others else ""
             raise StudycardsError(
                 f"no question files found in {searched} (.md, .markdown or .txt{skipped})"
             )

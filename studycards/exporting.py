@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape, unescape
 from pathlib import Path
-from unicodedata import normalize
 from urllib.parse import unquote, urlsplit
 
 from studycards.errors import ExportError
@@ -238,7 +237,7 @@ def _pack_images(row: ExportRow, html: str, media: dict[Path, str], warnings: li
         if not path.is_file():
             warnings.append(f"{card}: image {target} not found, not packed")
             continue
-        # Anki finds media by the plain file name (NFC, as Anki stores names)
-        name = media.setdefault(path, normalize("NFC", f"{len(media):04d}-{path.name}"))
+        name = media.setdefault(path, f"{len(media):04d}-{path.name}")
+        # Anki finds media by the plain file name, not a URL: no percent-encoding
         html = html.replace(f'src="{src}"', f'src="{escape(name)}"')
     return html
