@@ -127,6 +127,15 @@ def test_deck_names_match_ignoring_case_and_an_unknown_one_lists_the_decks(
     )
 
 
+def test_deck_names_in_an_error_are_never_markup(db_path, seeds, now):
+    invoke(db_path, now, "import", str(seeds), "--deck", "Tags [/i] deck")
+    result = invoke(db_path, now, "cards", "--deck", "[bold]x")
+    assert result.exit_code == 1
+    assert result.output == (
+        "error: no deck named '[bold]x' in this collection; its decks: Tags [/i] deck\n"
+    )
+
+
 def test_two_decks_differing_only_in_case_need_the_exact_name():
     names = ["Bio", "BIO", "Bio::Cells"]
     assert match_deck("BIO", names) == "BIO"
