@@ -110,6 +110,18 @@ def test_help_shows_flags_as_flags_and_version_prints_the_package_version():
     assert result.exit_code == 0 and result.output == f"studycards {version('studycards')}\n"
 
 
+def test_version_from_a_source_tree_that_was_never_installed(monkeypatch):
+    import importlib.metadata
+
+    def not_installed(name: str) -> str:
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", not_installed)
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output == "studycards (not installed: version unknown)\n"
+
+
 def test_deck_names_match_ignoring_case_and_an_unknown_one_lists_the_decks(
     db_path, seeds, now, tmp_path, no_tui
 ):
