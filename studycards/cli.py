@@ -18,12 +18,28 @@ app = typer.Typer(
     help="Spaced-repetition flashcards for the terminal: question files in, SM-2 reviews out.",
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Typer's rich help panel prints every option's type, flags included (`--force <bool>`);
+    # the plain click layout shows a flag as a flag.
+    rich_markup_mode=None,
 )
 
 
 def system_clock() -> datetime:
     """Now, in the user's local time zone (study days roll over at a local hour)."""
     return datetime.now().astimezone()
+
+
+def _print_version(wanted: bool) -> None:
+    """`--version`: the installed package's version, then exit."""
+    if not wanted:
+        return
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        typer.echo(f"studycards {version('studycards')}")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        typer.echo("studycards (not installed: version unknown)")
+    raise typer.Exit
 
 
 @app.callback(invoke_without_command=True)
@@ -38,6 +54,12 @@ def main_options(
             show_default=False,
         ),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", help="Print the version and exit.", is_eager=True, callback=_print_version
+        ),
+    ] = False,
 ) -> None:
     """With no command, opens the review TUI on the deck list."""
     obj = ctx.ensure_object(dict)
@@ -62,8 +84,10 @@ def _deck_option(deck: str | None) -> str | None:
 
 def _fail(err: StudycardsError) -> typer.Exit:
     from rich.console import Console
+    from rich.markup import escape
 
-    Console(stderr=True).print(f"[bold red]error:[/] {err}", highlight=False, markup=True)
+    message = f"[bold red]error:[/] {escape(str(err))}"  # names paths and decks: never markup
+    Console(stderr=True).print(message, highlight=False, markup=True, soft_wrap=True)
     return typer.Exit(1)
 
 
@@ -86,33 +110,35 @@ def import_command(
         Path | None,
         typer.Option(
             "--presets",
-            help="Deck presets folder (default: $STUDYCARDS_DECKS or ./decks).",
+            help="Deck presets folder (default: $STUDYCARDS_DECKS or ./decks); a file a"
+            " preset covers goes to its deck unless --deck says otherwise.",
             show_default=False,
         ),
     ] = None,
 ) -> None:
-    """Turn question files into cards; re-importing updates text and keeps review history."""
-    from studycards.cli_render import print_import_summary, progress_bar
-    from studycards.importer import ImportTarget, import_sources
-    from studycards.presets import load_presets
+    """Turn question files into cards. Re-importing updates text and keeps review history."""
+    from studycards.cli_render import plural, print_import_summary, progress_bar
+    from studycards.importer import import_sources
+    from studycards.presets import import_targets, load_presets
 
     collection, now = _context(ctx)
     try:
-        if paths:
-            targets = [ImportTarget(tuple(paths), deck)]
-        else:
-            folder = presets_folder(presets)
-            found = load_presets(folder) if folder.is_dir() else []
-            if not found:
-                raise StudycardsError(
-                    f"nothing to import: give files or folders, or put deck presets in {folder}/"
-                )
-            targets = [
-                ImportTarget(p.sources, deck or p.settings.name, None if deck else p.settings)
-                for p in found
-            ]
+        folder = presets_folder(presets)
+        found = load_presets(folder) if folder.is_dir() else []
+        if not paths and not found:
+            raise StudycardsError(
+                f"nothing to import: give files or folders, or put deck presets in {folder}/"
+            )
+        targets = import_targets(paths or [], found, deck)
         with progress_bar("importing") as progress:
             summary = import_sources(collection, targets, now, prune=prune, progress=progress)
+        if not summary.files and not summary.failed:
+            searched = ", ".join(str(path) for target in targets for path in target.paths)
+            others = len(summary.skipped)
+            skipped = f"; {plural(others, 'other file')} skipped" if others else ""
+            raise StudycardsError(
+                f"no question files found in {searched} (.md, .markdown or .txt{skipped})"
+            )
     except StudycardsError as err:
         raise _fail(err) from None
     print_import_summary(summary, collection)
@@ -122,7 +148,7 @@ def import_command(
 
 @app.command("decks")
 def decks_command(ctx: typer.Context) -> None:
-    """Every deck with its cards, and the new, learning and due cards for today."""
+    """List the decks. Each with its cards and today's new, learning and due cards."""
     from studycards.cli_render import print_decks
     from studycards.store.db import opened
     from studycards.store.queries import deck_overview
@@ -165,7 +191,13 @@ def cards_command(
 def export_command(
     ctx: typer.Context,
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="The .apkg file to write.", show_default=False)
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The Anki package to write; .apkg is added to a name not ending in it.",
+            show_default=False,
+        ),
     ],
     deck: Annotated[
         str | None,
@@ -181,7 +213,7 @@ def export_command(
         bool, typer.Option("--with-media", help="Pack local images the cards show.")
     ] = False,
 ) -> None:
-    """Write an Anki package; importing a newer one into Anki updates notes, never duplicates."""
+    """Write an Anki package. Importing a newer one into Anki updates notes, never duplicates."""
     from studycards.cli_render import print_export_summary, progress_bar
     from studycards.exporting import export_anki
 
@@ -216,14 +248,14 @@ def review_command(
         ),
     ] = None,
 ) -> None:
-    """Open the review TUI: the deck list, or straight into a deck's session."""
+    """Open the review TUI. It starts on the deck list, or with --deck in that deck's session."""
     from studycards.store.db import opened
-    from studycards.store.queries import deck_tree
+    from studycards.store.queries import find_deck
 
     collection = ctx.obj["collection"]
     try:
-        with opened(collection) as conn:
-            deck_tree(conn, deck)  # refuse an unknown deck before taking over the terminal
+        with opened(collection) as conn:  # refuse a missing collection or deck before the TUI
+            deck = find_deck(conn, deck) if deck is not None else None
     except StudycardsError as err:
         raise _fail(err) from None
     from studycards.tui.app import make_app

@@ -49,12 +49,12 @@ def print_import_summary(summary: ImportSummary, collection: Path) -> None:
     out.print(
         f"cards: [green]{summary.new} new[/], [cyan]{summary.updated} updated[/], "
         f"{summary.unchanged} unchanged"
-        + (f", [red]{len(summary.failed)} failed[/]" if summary.failed else ", 0 failed")
+        + (f"; [red]{plural(len(summary.failed), 'file')} failed[/]" if summary.failed else "")
     )
     read = summary.files - summary.files_unchanged
     out.print(
         f"files: {summary.files} found, {read} read, {summary.files_unchanged} unchanged"
-        f" (skipped), {len(summary.skipped)} not question files",
+        f" (skipped), {plural(len(summary.skipped), 'not question file')}",
         style="dim",
     )
     out.print(f"collection: {collection}", style="dim", soft_wrap=True)
@@ -64,7 +64,9 @@ def print_import_summary(summary: ImportSummary, collection: Path) -> None:
         err.print(f"[bold red]failed:[/] {problem}", markup=True)
     if summary.stale:
         verb = "deleted" if summary.pruned else "kept; --prune deletes them"
-        out.print(f"[yellow]{len(summary.stale)} card(s) no longer in their source ({verb}):[/]")
+        out.print(
+            f"[yellow]{plural(len(summary.stale), 'card')} no longer in their source ({verb}):[/]"
+        )
         for card in summary.stale:
             out.print(f"  #{card.id} {_short(card.front)}  [dim]{card.source}[/]")
 
@@ -72,12 +74,18 @@ def print_import_summary(summary: ImportSummary, collection: Path) -> None:
 def print_export_summary(summary: ExportSummary) -> None:
     for warning in summary.warnings:
         err.print(f"[yellow]warning:[/] {warning}", markup=True)
-    media = f", {summary.media} media files" if summary.media else ""
+    media = f", {plural(summary.media, 'media file')}" if summary.media else ""
     out.print(
-        f"Exported {summary.notes} notes in {summary.decks} decks{media} to {summary.path}"
+        f"Exported {plural(summary.notes, 'note')} in {plural(summary.decks, 'deck')}{media}"
+        f" to {summary.path}"
         f" ({file_size(summary.size)})",
         soft_wrap=True,
     )
+
+
+def plural(count: int, noun: str) -> str:
+    """`1 deck`, `2 decks`: every summary counts things."""
+    return f"{count} {noun}{'s' * (count != 1)}"
 
 
 def file_size(size: int) -> str:

@@ -1,5 +1,6 @@
 """Errors meant for the user: each says what went wrong and where, never a traceback."""
 
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -24,6 +25,21 @@ class SchemaError(StudycardsError):
     """The collection file cannot be used by this version of studycards."""
 
 
+class CollectionError(StudycardsError):
+    """The collection path cannot be opened or created (a folder, under a file, unwritable)."""
+
+
+class NoCollectionError(CollectionError):
+    """A read of a collection that does not exist: reads never create one, only an import does."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(
+            f"no collection yet at {path}: run `studycards import PATH`"
+            " (or `studycards import` with deck presets) first"
+        )
+
+
 class PresetError(StudycardsError):
     """A deck preset file is malformed."""
 
@@ -33,11 +49,22 @@ class PresetError(StudycardsError):
 
 
 class DeckNotFoundError(StudycardsError):
-    """A command named a deck the collection does not have."""
+    """A command named a deck the collection does not have (or, in another case, two)."""
 
-    def __init__(self, name: str) -> None:
-        self.name = name
-        super().__init__(f"no deck named {name!r} in this collection")
+    _LISTED = 20  # a collection may hold hundreds of decks; `studycards decks` shows them all
+
+    def __init__(self, name: str, existing: Sequence[str], ambiguous: Sequence[str] = ()) -> None:
+        self.name, self.existing, self.ambiguous = name, tuple(existing), tuple(ambiguous)
+        if ambiguous:
+            problem = f"deck {name!r} is ambiguous: it could be {', '.join(map(repr, ambiguous))}"
+        elif not existing:
+            problem = f"no deck named {name!r}: the collection has no decks yet"
+        else:
+            listed = ", ".join(self.existing[: self._LISTED])
+            more = len(self.existing) - self._LISTED
+            rest = f" and {more} more (`studycards decks` lists them)" if more > 0 else ""
+            problem = f"no deck named {name!r} in this collection; its decks: {listed}{rest}"
+        super().__init__(problem)
 
 
 class CardNotFoundError(StudycardsError):

@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from html import unescape
+from html import escape, unescape
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from studycards.errors import ExportError
 from studycards.export.html import image_sources_in_html, render_pair
@@ -57,12 +57,14 @@ def export_anki(
     workers: int | None = None,
 ) -> ExportSummary:
     """Export `deck` (and its children; every deck for None) to `output` as an .apkg."""
+    output = package_path(output)
     _check_output(output, force)
     with opened(db_path) as conn:
         decks = deck_tree(conn, deck)
         rows = export_rows(conn, list(decks))
     if tag is not None:
-        rows = [row for row in rows if tag.casefold() in row.tags.casefold().split()]
+        wanted = "_".join(tag.split()).casefold()  # spelt as tags are stored: `a b` is `a_b`
+        rows = [row for row in rows if wanted in row.tags.casefold().split()]
     if not rows:
         what = f"deck {deck!r}" if deck else "the collection"
         raise ExportError(
@@ -103,6 +105,15 @@ def export_anki(
         cache.close()
     summary.notes, summary.decks, summary.media = package.notes, len(package.decks), len(media)
     return summary
+
+
+def package_path(output: Path) -> Path:
+    """`output` with `.apkg` added unless it ends in it: Anki opens only `.apkg` packages, so
+    `-o notes` or `-o notes.v2` mean `notes.apkg` and `notes.v2.apkg`. A folder stays as it is
+    (and is refused)."""
+    if output.name.lower().endswith(".apkg") or output.is_dir():
+        return output
+    return output.with_name(f"{output.name}.apkg")
 
 
 def _check_output(output: Path, force: bool) -> None:
@@ -209,7 +220,7 @@ def _pack_images(row: ExportRow, html: str, media: dict[Path, str], warnings: li
     """
     folder = Path(row.source).parent.resolve()
     for src in image_sources_in_html(html):
-        target = unescape(src)
+        target = unquote(unescape(src))  # Markdown percent-encodes spaces and non-ASCII
         card = f"card #{row.id} ({Path(row.source).name})"
         if urlsplit(target).scheme or target.startswith("//"):
             warnings.append(f"{card}: image {target} is a URL, not packed")
@@ -227,5 +238,6 @@ def _pack_images(row: ExportRow, html: str, media: dict[Path, str], warnings: li
             warnings.append(f"{card}: image {target} not found, not packed")
             continue
         name = media.setdefault(path, f"{len(media):04d}-{path.name}")
-        html = html.replace(f'src="{src}"', f'src="{name}"')
+        # Anki finds media by the plain file name, not a URL: no percent-encoding
+        html = html.replace(f'src="{src}"', f'src="{escape(name)}"')
     return html

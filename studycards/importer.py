@@ -22,10 +22,11 @@ from studycards.errors import SourceError
 from studycards.model import DeckSettings, SourceFile
 from studycards.parallel import map_chunks
 from studycards.sources.walk import walk_sources
-from studycards.store.db import connect
+from studycards.store.db import connect, opened
 from studycards.store.queries import (
     cards_of_sources,
     deck_settings,
+    remove_empty_decks,
     source_card_counts,
     source_digests,
 )
@@ -121,6 +122,8 @@ def import_sources(
             delete_cards(session, [card.id for card in summary.stale], vanished)
         db.dispose()
         summary.pruned = len(summary.stale)
+    with opened(db_path) as conn:  # cards that moved (or went) leave their old decks empty
+        remove_empty_decks(conn, [t.settings.name for t in targets if t.settings is not None])
     return summary
 
 

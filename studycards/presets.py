@@ -11,12 +11,14 @@ sources = ["../data"]      # relative to this file's folder
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from studycards.convert import deck_name
 from studycards.errors import PresetError
+from studycards.importer import ImportTarget
 from studycards.model import DeckSettings
 from studycards.scheduler.day import parse_steps
 
@@ -33,6 +35,50 @@ class Preset:
 def load_presets(folder: Path) -> list[Preset]:
     """Every `*.toml` preset in `folder`, by file name."""
     return [load_preset(path) for path in sorted(folder.glob("*.toml"))]
+
+
+def import_targets(
+    paths: Sequence[Path], presets: Sequence[Preset], deck: str | None = None
+) -> list[ImportTarget]:
+    """What an import puts where: `paths` (every preset's sources when none), into `deck`.
+
+    Without `deck`, a file that a preset covers keeps the preset's deck and settings, even
+    when imported by its own path (or a folder above it): importing `data` after the demo
+    must not move the demo's cards out of their deck. When presets overlap, the first one
+    (by file name) wins, as it does when every preset is imported.
+    """
+    if not paths:
+        return [
+            ImportTarget(p.sources, deck or p.settings.name, None if deck else p.settings)
+            for p in presets
+        ]
+    if deck is not None:
+        return [ImportTarget(tuple(paths), deck)]
+    covered: list[ImportTarget] = []
+    uncovered: list[Path] = []
+    for path in paths:
+        real = path.resolve()
+        parts = [
+            (part, preset)
+            for preset in presets
+            for source in preset.sources
+            if (part := _covered_part(path, real, source)) is not None
+        ]
+        covered += [ImportTarget((part,), p.settings.name, p.settings) for part, p in parts]
+        if not any(part == path for part, _ in parts):
+            uncovered.append(path)  # walked as well; the preset parts were claimed first
+    return covered + ([ImportTarget(tuple(uncovered))] if uncovered else [])
+
+
+def _covered_part(path: Path, real: Path, source: Path) -> Path | None:
+    """The part of `path` (resolved: `real`) under a preset's `source`, spelt as the walk of
+    `path` will spell its files: all of it, a source inside it, or None."""
+    if real.is_relative_to(source):
+        return path
+    inside = source.relative_to(real) if source.is_relative_to(real) else None
+    if inside is None or not source.exists() or any(p.startswith(".") for p in inside.parts):
+        return None  # the walk of `path` would not reach it (missing, or in a hidden folder)
+    return path.absolute() / inside
 
 
 def load_preset(path: Path) -> Preset:

@@ -42,10 +42,11 @@ class ShownCard:
 
 @dataclass(frozen=True, slots=True)
 class SessionSummary:
-    reviewed: int
+    reviewed: int  # answers: a card answered Again, then Good, counts twice
     again: int
     seconds: float
     outlook: Outlook
+    cards: int  # distinct cards answered
 
     @property
     def again_rate(self) -> float:
@@ -152,7 +153,10 @@ class StudySession:
         logs = [done.log for done in self._answers]
         again = sum(log.grade is Grade.AGAIN for log in logs)
         seconds = (now - self.started).total_seconds()
-        return SessionSummary(len(logs), again, seconds, outlook(self._conn, self.decks, now))
+        cards = len({log.card_id for log in logs})
+        return SessionSummary(
+            len(logs), again, seconds, outlook(self._conn, self.decks, now), cards
+        )
 
     def warm_up(self) -> None:
         """Load SQLModel and map the tables ahead of the first answer, so that the first grade

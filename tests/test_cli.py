@@ -76,7 +76,10 @@ def test_failures_are_listed_and_exit_non_zero(db_path, seeds, now):
     assert "picture.png" in result.output
 
 
-def test_unknown_deck_and_missing_presets_are_clear_errors(db_path, tmp_path, now, monkeypatch):
+def test_unknown_deck_and_missing_presets_are_clear_errors(
+    db_path, seeds, tmp_path, now, monkeypatch
+):
+    invoke(db_path, now, "import", str(seeds))
     result = invoke(db_path, now, "cards", "--deck", "Nope")
     assert result.exit_code == 1 and "no deck named 'Nope'" in result.output
     monkeypatch.chdir(tmp_path)
@@ -141,10 +144,11 @@ def test_review_opens_the_tui_on_the_same_collection(db_path, seeds, now, monkey
     assert opened == [(db_path, "Medicine"), (db_path, None), (db_path, None)]
 
 
-def test_review_of_an_unknown_deck_fails_before_the_tui(db_path, now, monkeypatch):
+def test_review_of_an_unknown_deck_fails_before_the_tui(db_path, seeds, now, monkeypatch):
     from studycards.tui.app import StudyApp
 
     monkeypatch.setattr(StudyApp, "run", lambda self: pytest.fail("the TUI opened"))
+    invoke(db_path, now, "import", str(seeds))
     result = invoke(db_path, now, "review", "--deck", "Nope")
     assert result.exit_code == 1 and "no deck named 'Nope'" in result.output
 

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from studycards.errors import SchemaError
+from studycards.errors import CollectionError, NoCollectionError, SchemaError
 from studycards.store.migrations import MIGRATIONS, Migration
 
 if TYPE_CHECKING:
@@ -23,10 +23,28 @@ if TYPE_CHECKING:
 BUSY_TIMEOUT_S = 10.0
 
 
-def connect(path: Path, migrations: Sequence[Migration] = MIGRATIONS) -> sqlite3.Connection:
-    """A connection to the collection at `path`, created or migrated to the current schema."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+def connect(
+    path: Path, migrations: Sequence[Migration] = MIGRATIONS, *, create: bool = True
+) -> sqlite3.Connection:
+    """A connection to the collection at `path`, migrated to the current schema.
+
+    Only an import creates a collection (`create`); a read of a missing one says so instead
+    of leaving an empty file and its folders behind.
+    """
+    if path.is_dir():
+        raise CollectionError(
+            f"{path} is a folder: the collection is a file (e.g. {path / 'collection.sqlite'})"
+        )
+    if not create and not path.exists():
+        raise NoCollectionError(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+    except OSError as err:  # a folder on the way is a file, or not writable
+        problem = f"{err.strerror}: {err.filename}"
+        raise CollectionError(f"cannot create the collection {path}: {problem}") from None
+    except sqlite3.Error as err:  # "unable to open database file": not writable, or /proc
+        raise CollectionError(f"cannot open or create the collection {path}: {err}") from None
     try:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
@@ -46,8 +64,9 @@ def connect(path: Path, migrations: Sequence[Migration] = MIGRATIONS) -> sqlite3
 
 @contextmanager
 def opened(path: Path) -> Iterator[sqlite3.Connection]:
-    """`connect()` for a few reads (or a cache write), closed on leaving."""
-    conn = connect(path)
+    """`connect()` to an existing collection for a few reads (or a cache write), closed on
+    leaving."""
+    conn = connect(path, create=False)
     try:
         yield conn
     finally:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import namedtuple
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -164,14 +164,32 @@ def deck_tree(conn: sqlite3.Connection, deck: str | None) -> dict[int, DeckSetti
     decks = deck_settings_by_id(conn)
     if deck is None:
         return decks
-    chosen = {
+    name = match_deck(deck, [settings.name for settings in decks.values()])
+    return {
         deck_id: settings
         for deck_id, settings in decks.items()
-        if settings.name == deck or settings.name.startswith(f"{deck}::")
+        if settings.name == name or settings.name.startswith(f"{name}::")
     }
-    if not chosen:
-        raise DeckNotFoundError(deck)
-    return chosen
+
+
+def find_deck(conn: sqlite3.Connection, deck: str) -> str:
+    """The collection's own spelling of the deck a user typed (see `match_deck`)."""
+    return match_deck(deck, [name for (name,) in conn.execute("SELECT name FROM decks")])
+
+
+def match_deck(wanted: str, names: Sequence[str]) -> str:
+    """The deck `wanted` names: exactly, else ignoring case when only one deck fits.
+
+    People type `oncology` for `Oncology`; two decks differing only in case stay apart, so
+    then the exact spelling is needed.
+    """
+    if wanted in names:
+        return wanted
+    folded = wanted.casefold()
+    fits = sorted(name for name in names if name.casefold() == folded)
+    if len(fits) == 1:
+        return fits[0]
+    raise DeckNotFoundError(wanted, sorted(names, key=lambda name: name.split("::")), fits)
 
 
 def card_listing(conn: sqlite3.Connection, deck: str | None = None) -> list[CardListing]:
@@ -233,6 +251,47 @@ def export_rows(conn: sqlite3.Connection, deck_ids: Sequence[int]) -> list[Expor
     for deck_id in deck_ids:
         found += map(ExportRow._make, conn.execute(_EXPORT_SQL, (deck_id,)))
     return found
+
+
+def remove_empty_decks(conn: sqlite3.Connection, keep: Iterable[str] = ()) -> list[str]:
+    """Delete decks left with no cards (in them or under them), except the `keep` decks (from
+    presets) and their parents; returns their names. Cards that moved deck leave these behind.
+
+    Checked first without a lock (the usual answer is none, and a no-op import must stay
+    cheap), then again under the write lock, so that a deck that another import fills
+    meanwhile is never deleted.
+    """
+    if not _empty_decks(conn, keep):
+        return []
+    isolation = conn.isolation_level
+    conn.isolation_level = None  # explicit BEGIN IMMEDIATE / COMMIT
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            empty = _empty_decks(conn, keep)
+            conn.executemany("DELETE FROM decks WHERE id = ?", [(i,) for i in empty.values()])
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    finally:
+        conn.isolation_level = isolation
+    return sorted(empty)
+
+
+def _empty_decks(conn: sqlite3.Connection, keep: Iterable[str]) -> dict[str, int]:
+    """Decks (name -> id) with no card in them or under them, other than `keep` and parents."""
+    used = [name for (name,) in conn.execute(
+        "SELECT name FROM decks WHERE id IN (SELECT DISTINCT deck_id FROM cards)"
+    )]  # fmt: skip
+    alive = {
+        "::".join(parts[:depth])
+        for name in (*used, *keep)
+        for parts in [name.split("::")]
+        for depth in range(1, len(parts) + 1)
+    }
+    decks = conn.execute("SELECT name, id FROM decks").fetchall()
+    return {name: deck_id for name, deck_id in decks if name not in alive}
 
 
 def cache_html(conn: sqlite3.Connection, rendered: Sequence[tuple[int, str, str, str]]) -> None:

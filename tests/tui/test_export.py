@@ -26,7 +26,7 @@ async def test_x_exports_the_highlighted_deck(collection, clock, tmp_path):
         await settle(pilot)
         await export_to(pilot, out)
         assert out.stat().st_size > 0
-        assert any("6 notes in 1 decks" in n.message for n in app._notifications)
+        assert any("6 notes in 1 deck →" in n.message for n in app._notifications)
 
 
 async def test_x_asks_before_overwriting(collection, clock, tmp_path):

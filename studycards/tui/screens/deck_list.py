@@ -17,6 +17,14 @@ from studycards.store.db import opened
 from studycards.store.queries import DeckCounts, deck_overview
 
 
+def export_file_name(deck: str) -> str:
+    """A file name for a deck's package: `::` as `-`, blanks as `_`, and characters no file
+    name may hold (a `/` in a deck name would name a folder) as `_`."""
+    name = "_".join(deck.replace("::", "-").split())
+    safe = "".join("_" if c in '/\\:*?"<>|' or not c.isprintable() else c for c in name)
+    return f"{safe.lstrip('.') or 'deck'}.apkg"
+
+
 def _count(value: int, style: str) -> Text:
     """Anki's colours: blue new, red learning, green due; a zero recedes."""
     return Text(str(value), style=style if value else "dim", justify="right")
@@ -91,16 +99,18 @@ class DeckListScreen(Screen[None]):
 
     def action_export(self) -> None:
         """Ask where, ask before overwriting, then export the highlighted deck."""
+        from studycards.exporting import package_path
         from studycards.tui.screens.dialogs import ConfirmDialog, ExportDialog
 
         deck = self._highlighted()
         if deck is None:
             return
-        suggestion = Path.cwd() / f"{deck.replace('::', '-').replace(' ', '_')}.apkg"
+        suggestion = Path.cwd() / export_file_name(deck)
 
-        def chosen(path: Path | None) -> None:
-            if path is None:
+        def chosen(typed: Path | None) -> None:
+            if typed is None:
                 return
+            path = package_path(typed)  # the file the export will write
             if path.exists():
                 question = f"{path} exists. Overwrite it?"
                 self.app.push_screen(
@@ -127,7 +137,10 @@ class DeckListScreen(Screen[None]):
         except StudycardsError as err:
             self.app.call_from_thread(self.notify, str(err), title="Not exported", severity="error")
             return
-        said = f"{summary.notes} notes in {summary.decks} decks → {summary.path}"
+        notes, decks = summary.notes, summary.decks
+        said = (
+            f"{notes} note{'s' * (notes != 1)} in {decks} deck{'s' * (decks != 1)} → {summary.path}"
+        )
         self.app.call_from_thread(self.notify, said, title="Exported", timeout=6)
 
     @on(DataTable.RowSelected)

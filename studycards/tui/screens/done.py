@@ -19,8 +19,10 @@ def describe(summary: SessionSummary) -> str:
     outlook = summary.outlook
     lines = []
     if summary.reviewed:
+        cards, answers = summary.cards, summary.reviewed
+        repeats = f" ({answers} answers)" if answers != cards else ""  # Again brings cards back
         lines.append(
-            f"Reviewed {summary.reviewed} card{'s' * (summary.reviewed != 1)} in "
+            f"Reviewed {cards} card{'s' * (cards != 1)}{repeats} in "
             f"{minutes}m {seconds:02d}s · again {summary.again_rate:.0%}"
         )
     lines.append(

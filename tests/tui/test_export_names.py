@@ -1,0 +1,70 @@
+"""The TUI export of a deck whose name cannot be a file name, a typed name without `.apkg`,
+and the end screen counting cards apart from answers."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from studycards.importer import ImportTarget, import_sources
+from studycards.store.study import Outlook
+from studycards.study import SessionSummary
+from studycards.tui.app import make_app
+from studycards.tui.screens.deck_list import export_file_name
+from studycards.tui.screens.dialogs import ConfirmDialog, ExportDialog
+from studycards.tui.screens.done import describe
+from tests.tui.conftest import settle
+
+
+def test_export_file_names_hold_no_path_or_reserved_characters():
+    assert export_file_name("Medicine::Oncology") == "Medicine-Oncology.apkg"
+    assert export_file_name('TCP/IP::a\\b: c*?<>|"x\t') == "TCP_IP-a_b__c______x.apkg"
+    assert export_file_name("../..") == "_...apkg"  # no folder, no hidden file
+    assert export_file_name("") == "deck.apkg"
+
+
+async def test_x_exports_a_deck_whose_name_holds_a_slash(
+    db_path, seeds, now, clock, tmp_path, monkeypatch
+):
+    import_sources(db_path, [ImportTarget((seeds,), "TCP/IP::Layers")], now)
+    monkeypatch.chdir(tmp_path)
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)
+        assert app.screen.query_one(Input).value == str(tmp_path / "TCP_IP.apkg")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert (tmp_path / "TCP_IP.apkg").stat().st_size > 0
+        assert any("6 notes in 2 decks →" in n.message for n in app._notifications)
+
+
+async def test_a_typed_name_gets_apkg_and_an_existing_package_is_asked_about(
+    collection, clock, tmp_path
+):
+    (tmp_path / "mine.apkg").write_bytes(b"keep")
+    app = make_app(collection, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(tmp_path / "mine")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)  # mine.apkg is what would be written
+        await pilot.press("n")
+        await settle(pilot)
+    assert (tmp_path / "mine.apkg").read_bytes() == b"keep"
+    assert not (tmp_path / "mine").exists()
+
+
+def test_the_end_screen_counts_cards_and_answers_apart():
+    outlook = Outlook(due_tomorrow=0, new_tomorrow=0, next_due=None)
+    assert describe(SessionSummary(5, 2, 65, outlook, cards=3)).startswith(
+        "Reviewed 3 cards (5 answers) in 1m 05s · again 40%"
+    )
+    assert describe(SessionSummary(2, 1, 5, outlook, cards=1)).startswith(
+        "Reviewed 1 card (2 answers) in"
+    )
+    assert describe(SessionSummary(1, 0, 5, outlook, cards=1)).startswith("Reviewed 1 card in")
