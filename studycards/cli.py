@@ -61,9 +61,9 @@ def _deck_option(deck: str | None) -> str | None:
 
 
 def _fail(err: StudycardsError) -> typer.Exit:
-    from rich.console import Console
+    from studycards.cli_render import print_error
 
-    Console(stderr=True).print(f"[bold red]error:[/] {err}", highlight=False, markup=True)
+    print_error(err)
     return typer.Exit(1)
 
 

@@ -1,4 +1,9 @@
-"""How the CLI shows results: rich tables, a progress bar, summaries. No logic of its own."""
+"""How the CLI shows results: rich tables, a progress bar, summaries. No logic of its own.
+
+Whatever comes from a user's files (card text, deck names, paths, error messages quoting them)
+goes to rich as `Text` or escaped, and through `printable`: never markup, never a terminal
+command. Emoji codes are off for the same reason (`:smile:` in a card is text).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from studycards.model import CardState
+from studycards.text import printable
 
 if TYPE_CHECKING:
     from studycards.exporting import ExportSummary
@@ -20,8 +28,18 @@ if TYPE_CHECKING:
     from studycards.importer import Progress as ProgressCallback
     from studycards.store.queries import CardListing, DeckCounts
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, emoji=False)
+err = Console(stderr=True, highlight=False, emoji=False)
+
+
+def _data(value: object) -> str:
+    """A value from a user's files, ready to sit inside markup as the text it is."""
+    return escape(printable(str(value)))
+
+
+def print_error(problem: object) -> None:
+    """One `error:` line on stderr."""
+    err.print(f"[bold red]error:[/] {_data(problem)}")
 
 
 @contextmanager
@@ -57,24 +75,24 @@ def print_import_summary(summary: ImportSummary, collection: Path) -> None:
         f" (skipped), {len(summary.skipped)} not question files",
         style="dim",
     )
-    out.print(f"collection: {collection}", style="dim", soft_wrap=True)
+    out.print(f"collection: {_data(collection)}", style="dim", soft_wrap=True)
     for path in summary.skipped:
-        out.print(f"  skipped {path} (not .md, .markdown or .txt)", style="dim")
+        out.print(f"  skipped {_data(path)} (not .md, .markdown or .txt)", style="dim")
     for problem in summary.failed:
-        err.print(f"[bold red]failed:[/] {problem}", markup=True)
+        err.print(f"[bold red]failed:[/] {_data(problem)}")
     if summary.stale:
         verb = "deleted" if summary.pruned else "kept; --prune deletes them"
         out.print(f"[yellow]{len(summary.stale)} card(s) no longer in their source ({verb}):[/]")
         for card in summary.stale:
-            out.print(f"  #{card.id} {_short(card.front)}  [dim]{card.source}[/]")
+            out.print(f"  #{card.id} {_data(_short(card.front))}  [dim]{_data(card.source)}[/]")
 
 
 def print_export_summary(summary: ExportSummary) -> None:
     for warning in summary.warnings:
-        err.print(f"[yellow]warning:[/] {warning}", markup=True)
+        err.print(f"[yellow]warning:[/] {_data(warning)}")
     media = f", {summary.media} media files" if summary.media else ""
     out.print(
-        f"Exported {summary.notes} notes in {summary.decks} decks{media} to {summary.path}"
+        f"Exported {summary.notes} notes in {summary.decks} decks{media} to {_data(summary.path)}"
         f" ({file_size(summary.size)})",
         soft_wrap=True,
     )
@@ -92,7 +110,7 @@ def print_decks(decks: list[DeckCounts]) -> None:
     for deck in decks:
         label = "  " * deck.depth + deck.name.rsplit("::", 1)[-1]
         table.add_row(
-            label,
+            Text(printable(label)),
             str(deck.cards),
             f"[blue]{deck.new}[/]" if deck.new else "0",
             f"[red]{deck.learning}[/]" if deck.learning else "0",
@@ -113,8 +131,8 @@ def print_cards(cards: list[CardListing], today: date) -> None:
         due = "—" if card.due is None else ("today" if card.due <= today else card.due.isoformat())
         table.add_row(
             str(card.id),
-            card.deck,
-            _short(card.front),
+            Text(printable(card.deck)),
+            Text(_short(card.front)),
             _state(card, today),
             due,
             f"{card.interval}d" if card.interval else "—",
@@ -132,5 +150,6 @@ def _state(card: CardListing, today: date) -> str:
 
 
 def _short(text: str, width: int = 70) -> str:
-    line = " ".join(text.split())
+    """One line of at most `width` characters, printable."""
+    line = " ".join(printable(text).split())
     return line if len(line) <= width else line[: width - 1] + "…"
