@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from studycards.importer import ImportSummary
     from studycards.importer import Progress as ProgressCallback
     from studycards.store.queries import CardListing, DeckCounts
+    from studycards.study import Released
 
 out = Console(highlight=False, emoji=False)
 err = Console(stderr=True, highlight=False, emoji=False)
@@ -100,6 +101,18 @@ def print_export_summary(summary: ExportSummary) -> None:
 
 def file_size(size: int) -> str:
     return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{size / 1024:.0f} KB"
+
+
+def print_released(released: Released, done: str, held: str) -> None:
+    """What `unsuspend` / `unbury` did, card by card."""
+    if released.done:
+        count = len(released.done)
+        ids = " ".join(f"#{card_id}" for card_id in released.done)
+        out.print(f"{done} {count} card{'s' * (count != 1)}: {ids}")
+    else:
+        out.print(f"no card was {held}")
+    if released.not_held:
+        out.print(f"not {held}: {' '.join(f'#{card_id}' for card_id in released.not_held)}")
 
 
 def print_decks(decks: list[DeckCounts]) -> None:

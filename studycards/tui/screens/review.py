@@ -185,7 +185,7 @@ class ReviewScreen(Screen[None]):
             act(self.session, card)
             return self.session.next_card(self.clock())
 
-        self.notify(said, timeout=2)
+        self.notify(f"{said} · u takes it back", timeout=3)
         self._start(job)
 
     def action_edit(self) -> None:
