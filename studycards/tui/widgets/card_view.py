@@ -1,4 +1,5 @@
-"""One card: the question, then (once revealed) the answer, related reading and its source.
+"""One card: its article's title and the question, then (once revealed) the answer, the
+article's lead, related reading and its source.
 
 Everything here comes from a user's files: Markdown goes to rich's `Markdown` (which reads no
 markup), the rest to Textual as `Content` (which reads none either), all of it through
@@ -17,7 +18,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Rule, Static
 
-from studycards.model import CardDraft
+from studycards.model import CardDraft, quiet_title
 from studycards.text import clipped, printable
 
 MAX_LINES = 400
@@ -38,6 +39,7 @@ class CardView(VerticalScroll):
     """Question always; answer, related articles and context after `reveal()`."""
 
     def compose(self) -> ComposeResult:
+        yield Static(id="title")
         yield Static(id="question")
         yield Rule(id="divider")
         yield Static(id="answer")
@@ -46,6 +48,9 @@ class CardView(VerticalScroll):
         yield Static(id="source")
 
     def show(self, card: CardDraft) -> None:
+        title = quiet_title(card.title, card.front)
+        self.query_one("#title", Static).update(Content(printable(title)))
+        self.set_class(bool(title), "has-title")
         self.query_one("#question", Static).update(markdown(card.front))
         self.query_one("#answer", Static).update(markdown(card.back))
         self.query_one("#context", Static).update(markdown(card.context))
