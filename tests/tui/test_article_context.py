@@ -34,9 +34,11 @@ async def test_question_heading_shows_the_title_and_the_lead_renders(collection,
         assert "Nota:" not in text  # the lead waits for the answer
         await pilot.press("space")
         await settle(pilot)
-        assert_on_screen(app, "Nota: read this first.", "───", "• one")
+        assert_on_screen(app, "Nota: read this first.", "• one")
         text, _ = screen(app)
         assert "**" not in text and "*this*" not in text
+        lead = text.partition("Nota:")[2].splitlines()
+        assert any(len(line.strip()) > 20 and set(line.strip()) <= set("─-") for line in lead)
 
 
 async def test_no_title_line_when_the_question_starts_with_it(collection, clock):
