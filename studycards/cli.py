@@ -213,10 +213,9 @@ CardIds = Annotated[
 
 
 def _held_deck_option(what: str) -> Any:
-    return typer.Option(
-        "--deck", "-d", help=f"Every {what} card of this deck and its children.",
-        callback=_deck_option,
-    )  # fmt: skip
+    """`--deck` for unsuspend and unbury: every card of the deck tree that is held so."""
+    help_text = f"Every {what} card of this deck and its children."
+    return typer.Option("--deck", "-d", help=help_text, callback=_deck_option)
 
 
 @app.command("unsuspend")

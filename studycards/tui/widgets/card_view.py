@@ -36,7 +36,7 @@ def markdown(text: str) -> RenderableType:
 
 
 class CardView(VerticalScroll):
-    """Question always; answer, related articles and context after `reveal()`."""
+    """Title and question always; answer, lead, related articles after `reveal()`."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="title")
