@@ -37,18 +37,20 @@ def invoke(db_path: Path, now, *args: str):
 
 
 def poison(db_path: Path) -> None:
-    """Every card's text, the deck's name, tags and related titles turned hostile."""
+    """Every card's text, article title and lead, the deck's name, tags and related titles
+    turned hostile."""
     conn = sqlite3.connect(db_path)
     with conn:
         conn.execute("UPDATE decks SET name = ?", (DECK,))
         conn.execute(
-            "UPDATE cards SET front = ?, back = ?, context = ?, tags = ?, related = ?",
+            "UPDATE cards SET front = ?, back = ?, context = ?, tags = ?, related = ?, title = ?",
             (
                 FRONT,
                 f"{MARKUP}\n\n{CONTROL}",
                 f"lead [@click=app.quit]quit[/] {CONTROL}",
                 "[/i] [bold]t[/bold]",
                 json.dumps([["1", f"[/i] {MARKUP}"]]),
+                f"[/i] [b]Title[/b] [@click=app.quit]t[/] {CONTROL}",
             ),
         )
     conn.close()

@@ -3,7 +3,7 @@ above a section's question, its lead (Markdown, escaped) below the answer."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import sqlite3
 
 from studycards.export.anki import FIELDS
 from studycards.exporting import export_anki
@@ -36,18 +36,19 @@ def test_section_notes_carry_title_and_lead_q_and_a_notes_do_not(db_path, seeds,
     assert "context" not in qa["Question"] and "lead" not in qa["Answer"]
 
 
-def test_a_title_the_question_already_starts_with_is_not_repeated(db_path, tmp_path: Path, now):
-    folder = tmp_path / "notes"
-    folder.mkdir()
-    (folder / "sleep.txt").write_text(
-        "Sleep Basics\n\nWhy sleep at all, a short lead.\n\n Stages of sleep\n\n"
-        "Sleep runs in cycles of about ninety minutes, each through light and deep stages.\n"
-    )
-    import_into(db_path, folder, now)
-    out = tmp_path / "sleep.apkg"
+def test_a_title_the_question_already_starts_with_is_not_repeated(db_path, seeds, tmp_path, now):
+    import_into(db_path, seeds, now)
+    conn = sqlite3.connect(db_path)
+    with conn:
+        conn.execute("UPDATE cards SET front = title || ' — Side effects' WHERE title != ''")
+    conn.close()
+    out = tmp_path / "x.apkg"
     export_anki(db_path, out, now)
     with anki_collection(tmp_path) as col:
         anki_import(col, out)
-        (note,) = [col.get_note(note_id) for note_id in col.find_notes("")]
-    assert note["Question"] == "<p>Sleep Basics — Stages of sleep</p>"
-    assert note["Answer"].endswith('<div class="lead"><p>Why sleep at all, a short lead.</p></div>')
+        notes = [col.get_note(note_id) for note_id in col.find_notes("")]
+    sections = [n for n in notes if "Side effects" in n["Question"]]
+    assert len(sections) == 4
+    for note in sections:
+        assert note["Question"] == f"<p>{TITLE} — Side effects</p>"
+        assert '<div class="lead"><p>It’s crucial for patients' in note["Answer"]

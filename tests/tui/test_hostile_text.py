@@ -52,7 +52,13 @@ async def test_hostile_deck_card_tags_and_related_show_literally(collection, clo
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen)
-        assert_on_screen(app, f"{DECK}   6 new", "[bold red]x[/bold red]", "{{[/L|/list]}}")
+        assert_on_screen(
+            app,
+            f"{DECK}   6 new",
+            "[/i] [b]Title[/b] [@click=app.quit]t[/] [31mred",
+            "[bold red]x[/bold red]",
+            "{{[/L|/list]}}",
+        )
         await pilot.press("space")
         await settle(pilot)
         assert_on_screen(
