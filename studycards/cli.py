@@ -283,7 +283,10 @@ def review_command(
         raise _fail(err) from None
     from studycards.tui.app import make_app
 
-    make_app(collection, ctx.obj["clock"], deck).run()
+    tui = make_app(collection, ctx.obj["clock"], deck)
+    tui.run()
+    if tui.return_code:  # the app failed (Textual has shown why): no exit status of success
+        raise typer.Exit(tui.return_code)
 
 
 def main(obj: dict[str, Any] | None = None) -> None:

@@ -135,3 +135,11 @@ def test_export_warnings_show_text_literally(db_path: Path, tmp_path: Path, now)
     result = invoke(db_path, now, "export", "--with-media", "-o", str(tmp_path / "[red]x.apkg"))
     assert result.exit_code == 0, result.output
     assert_shown_literally(result.output, "card #1 ([bold]card.md): image", "[red]x.apkg")
+
+
+def test_a_failed_tui_exits_non_zero(hostile: Path, now, monkeypatch):
+    from studycards.tui.app import StudyApp
+
+    monkeypatch.setattr(StudyApp, "run", lambda self: None)
+    monkeypatch.setattr(StudyApp, "return_code", property(lambda self: 1))
+    assert invoke(hostile, now, "review").exit_code == 1
