@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from studycards.errors import StudycardsError
 from studycards.location import collection_path, presets_folder
+
+if TYPE_CHECKING:
+    from studycards.study import Released
 
 Clock = Callable[[], datetime]
 
@@ -83,11 +86,9 @@ def _deck_option(deck: str | None) -> str | None:
 
 
 def _fail(err: StudycardsError) -> typer.Exit:
-    from rich.console import Console
-    from rich.markup import escape
+    from studycards.cli_render import print_error
 
-    message = f"[bold red]error:[/] {escape(str(err))}"  # names paths and decks: never markup
-    Console(stderr=True).print(message, highlight=False, markup=True, soft_wrap=True)
+    print_error(err)
     return typer.Exit(1)
 
 
@@ -235,6 +236,58 @@ def export_command(
     print_export_summary(summary)
 
 
+CardIds = Annotated[
+    list[int] | None,
+    typer.Argument(help="Card ids, as `studycards cards` lists them.", show_default=False),
+]
+
+
+def _held_deck_option(what: str) -> Any:
+    """`--deck` for unsuspend and unbury: every card of the deck tree that is held so."""
+    help_text = f"Every {what} card of this deck and its children."
+    return typer.Option("--deck", "-d", help=help_text, callback=_deck_option)
+
+
+@app.command("unsuspend")
+def unsuspend_command(
+    ctx: typer.Context,
+    card_ids: CardIds = None,
+    deck: Annotated[str | None, _held_deck_option("suspended")] = None,
+) -> None:
+    """Put suspended cards back in their sessions, with their schedules as they were."""
+    from studycards.study import unsuspend
+
+    _release(
+        ctx, "unsuspended", "suspended", lambda path, now: unsuspend(path, card_ids or [], deck)
+    )
+
+
+@app.command("unbury")
+def unbury_command(
+    ctx: typer.Context,
+    card_ids: CardIds = None,
+    deck: Annotated[str | None, _held_deck_option("buried")] = None,
+) -> None:
+    """Show buried cards again today instead of tomorrow."""
+    from studycards.study import unbury
+
+    _release(ctx, "unburied", "buried", lambda path, now: unbury(path, card_ids or [], now, deck))
+
+
+def _release(
+    ctx: typer.Context, done: str, held: str, release: Callable[[Path, datetime], Released]
+) -> None:
+    """Run `unsuspend` or `unbury` on the collection and say what it did."""
+    from studycards.cli_render import print_released
+
+    collection, now = _context(ctx)
+    try:
+        released = release(collection, now)
+    except StudycardsError as err:
+        raise _fail(err) from None
+    print_released(released, done, held)
+
+
 @app.command("review")
 def review_command(
     ctx: typer.Context,
@@ -260,7 +313,10 @@ def review_command(
         raise _fail(err) from None
     from studycards.tui.app import make_app
 
-    make_app(collection, ctx.obj["clock"], deck).run()
+    tui = make_app(collection, ctx.obj["clock"], deck)
+    tui.run()
+    if tui.return_code:  # the app failed (Textual has shown why): no exit status of success
+        raise typer.Exit(tui.return_code)
 
 
 def main(obj: dict[str, Any] | None = None) -> None:

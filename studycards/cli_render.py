@@ -1,4 +1,9 @@
-"""How the CLI shows results: rich tables, a progress bar, summaries. No logic of its own."""
+"""How the CLI shows results: rich tables, a progress bar, summaries. No logic of its own.
+
+Whatever comes from a user's files (card text, deck names, paths, error messages quoting them)
+goes to rich as `Text` or escaped, and through `printable`: never markup, never a terminal
+command. Emoji codes are off for the same reason (`:smile:` in a card is text).
+"""
 
 from __future__ import annotations
 
@@ -9,19 +14,33 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from studycards.model import CardState
+from studycards.text import printable
 
 if TYPE_CHECKING:
     from studycards.exporting import ExportSummary
     from studycards.importer import ImportSummary
     from studycards.importer import Progress as ProgressCallback
     from studycards.store.queries import CardListing, DeckCounts
+    from studycards.study import Released
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, emoji=False)
+err = Console(stderr=True, highlight=False, emoji=False)
+
+
+def _data(value: object) -> str:
+    """A value from a user's files, ready to sit inside markup as the text it is."""
+    return escape(printable(str(value)))
+
+
+def print_error(problem: object) -> None:
+    """One `error:` line on stderr."""
+    err.print(f"[bold red]error:[/] {_data(problem)}", soft_wrap=True)
 
 
 @contextmanager
@@ -57,27 +76,27 @@ def print_import_summary(summary: ImportSummary, collection: Path) -> None:
         f" (skipped), {plural(len(summary.skipped), 'not question file')}",
         style="dim",
     )
-    out.print(f"collection: {collection}", style="dim", soft_wrap=True)
+    out.print(f"collection: {_data(collection)}", style="dim", soft_wrap=True)
     for path in summary.skipped:
-        out.print(f"  skipped {path} (not .md, .markdown or .txt)", style="dim")
+        out.print(f"  skipped {_data(path)} (not .md, .markdown or .txt)", style="dim")
     for problem in summary.failed:
-        err.print(f"[bold red]failed:[/] {problem}", markup=True)
+        err.print(f"[bold red]failed:[/] {_data(problem)}")
     if summary.stale:
         verb = "deleted" if summary.pruned else "kept; --prune deletes them"
         out.print(
             f"[yellow]{plural(len(summary.stale), 'card')} no longer in their source ({verb}):[/]"
         )
         for card in summary.stale:
-            out.print(f"  #{card.id} {_short(card.front)}  [dim]{card.source}[/]")
+            out.print(f"  #{card.id} {_data(_short(card.front))}  [dim]{_data(card.source)}[/]")
 
 
 def print_export_summary(summary: ExportSummary) -> None:
     for warning in summary.warnings:
-        err.print(f"[yellow]warning:[/] {warning}", markup=True)
+        err.print(f"[yellow]warning:[/] {_data(warning)}")
     media = f", {plural(summary.media, 'media file')}" if summary.media else ""
     out.print(
         f"Exported {plural(summary.notes, 'note')} in {plural(summary.decks, 'deck')}{media}"
-        f" to {summary.path}"
+        f" to {_data(summary.path)}"
         f" ({file_size(summary.size)})",
         soft_wrap=True,
     )
@@ -92,6 +111,18 @@ def file_size(size: int) -> str:
     return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{size / 1024:.0f} KB"
 
 
+def print_released(released: Released, done: str, held: str) -> None:
+    """What `unsuspend` / `unbury` did, card by card."""
+    if released.done:
+        count = len(released.done)
+        ids = " ".join(f"#{card_id}" for card_id in released.done)
+        out.print(f"{done} {count} card{'s' * (count != 1)}: {ids}")
+    else:
+        out.print(f"no card was {held}")
+    if released.not_held:
+        out.print(f"not {held}: {' '.join(f'#{card_id}' for card_id in released.not_held)}")
+
+
 def print_decks(decks: list[DeckCounts]) -> None:
     if not decks:
         out.print("No decks yet: `studycards import PATH` turns question files into cards.")
@@ -100,7 +131,7 @@ def print_decks(decks: list[DeckCounts]) -> None:
     for deck in decks:
         label = "  " * deck.depth + deck.name.rsplit("::", 1)[-1]
         table.add_row(
-            label,
+            Text(printable(label)),
             str(deck.cards),
             f"[blue]{deck.new}[/]" if deck.new else "0",
             f"[red]{deck.learning}[/]" if deck.learning else "0",
@@ -121,8 +152,8 @@ def print_cards(cards: list[CardListing], today: date) -> None:
         due = "—" if card.due is None else ("today" if card.due <= today else card.due.isoformat())
         table.add_row(
             str(card.id),
-            card.deck,
-            _short(card.front),
+            Text(printable(card.deck)),
+            Text(_short(card.front)),
             _state(card, today),
             due,
             f"{card.interval}d" if card.interval else "—",
@@ -140,5 +171,6 @@ def _state(card: CardListing, today: date) -> str:
 
 
 def _short(text: str, width: int = 70) -> str:
-    line = " ".join(text.split())
+    """One line of at most `width` characters, printable."""
+    line = " ".join(printable(text).split())
     return line if len(line) <= width else line[: width - 1] + "…"

@@ -105,6 +105,7 @@ def _section_cards(article: Article, deck: str, source: str) -> list[CardDraft]:
                 source=source,
                 subject=article.subject,
                 context=article.lead,
+                title=article.title,
                 tags=article.tags,
             )
         )

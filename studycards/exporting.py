@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from studycards.errors import ExportError
-from studycards.export.html import image_sources_in_html, render_pair
+from studycards.export.html import image_sources_in_html, render_card
 from studycards.parallel import map_chunks
 from studycards.store.db import connect, opened
 from studycards.store.queries import (
@@ -178,7 +178,7 @@ def _render_chunk(job: tuple[Path, list[int]]) -> list[tuple[str, str]]:
     key = (os.getpid(), db_path)
     if key not in _readers:
         _readers[key] = connect(db_path)
-    return [render_pair(texts) for texts in card_markdown(_readers[key], card_ids)]
+    return [render_card(texts) for texts in card_markdown(_readers[key], card_ids)]
 
 
 class _HtmlCache:

@@ -86,7 +86,8 @@ class CardDraft:
     back: str  # Markdown
     source: str  # absolute path of the question file
     subject: str = ""
-    context: str = ""  # an article's title and lead, shown quietly with its section cards
+    context: str = ""  # an article's lead (Markdown), shown quietly with its section cards
+    title: str = ""  # an article's title, shown quietly above its sections' questions
     tags: tuple[str, ...] = ()
     url: str = ""
     date: str = ""  # the record's own date (ISO), as its source gives it
@@ -98,7 +99,15 @@ class CardDraft:
         """Fingerprint of everything stored about the card's text, to tell updated from same."""
         parts = [self.deck, self.front, self.back, self.subject, self.context, self.url, self.date]
         parts += [" ".join(self.tags), *(f"{r.id}\x1e{r.title}" for r in self.related)]
+        if self.title:  # only then: the cards of Q&A records keep the hash they had before titles
+            parts.append(f"title\x1e{self.title}")
         return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def quiet_title(title: str, front: str) -> str:
+    """An article's title as context above a section's question, or '' where it adds nothing:
+    a heading that is not a question already reads "Title — Heading"."""
+    return "" if front.startswith(title) else title
 
 
 @dataclass(frozen=True, slots=True)

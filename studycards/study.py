@@ -1,4 +1,5 @@
-"""One review session over a deck and its children: the queue, answers, undo, suspend, bury.
+"""One review session over a deck and its children: the queue, answers, undo, suspend, bury;
+and taking suspensions and burials back outside a session (`unsuspend`, `unbury`).
 
 Knows nothing of the screen. Reads go through the stdlib connection so that the first card
 shows fast; writes go through SQLModel sessions, one short transaction (and commit) each, so
@@ -7,20 +8,22 @@ an answer is on disk before the next card is shown.
 
 from __future__ import annotations
 
+import functools
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from studycards.errors import StudycardsError
 from studycards.model import CardDraft, Grade, ReviewLog, Schedule
 from studycards.scheduler.day import study_day
 from studycards.scheduler.queue import preview
 from studycards.scheduler.session import QueuedCard, ReviewQueue
-from studycards.store.db import connect
-from studycards.store.queries import deck_tree
+from studycards.store.db import connect, opened
+from studycards.store.queries import CardListing, card_listing, deck_tree
 from studycards.store.study import Outlook, card_text, load_queue, outlook
 
 if TYPE_CHECKING:
@@ -55,8 +58,12 @@ class SessionSummary:
 
 @dataclass(slots=True)
 class _Done:
-    log: ReviewLog
+    """One step `undo` can take back: an answer (with its log entry), a suspend or a bury."""
+
+    card_id: int
     queue_before: ReviewQueue
+    take_back: Callable[[Session], object]  # restores the card in the collection
+    log: ReviewLog | None = None
 
 
 @dataclass
@@ -67,7 +74,7 @@ class StudySession:
     deck: str | None
     started: datetime
     queue: ReviewQueue = field(init=False)
-    _answers: list[_Done] = field(init=False, default_factory=list)
+    _done: list[_Done] = field(init=False, default_factory=list)
     _engine: Engine | None = field(init=False, default=None)
     _engine_lock: threading.Lock = field(init=False, default_factory=threading.Lock)
 
@@ -93,49 +100,53 @@ class StudySession:
 
     def answer(self, card: QueuedCard, grade: Grade, now: datetime, duration_ms: int) -> None:
         """Commit the answer, then move the queue on."""
-        from studycards.store.reviews import answer_card
+        from studycards.store.reviews import answer_card, undo_answer
 
         with self._write() as session:
             log = answer_card(session, card.id, grade, now, duration_ms)
-        self._answers.append(_Done(log, self.queue.copy()))
+        undo = functools.partial(undo_answer, review_id=log.id)
+        self._done.append(_Done(card.id, self.queue.copy(), undo, log))
         self.queue.settle(card.id, log.after)
 
     def undo(self, now: datetime) -> ShownCard | None:
-        """Take back this session's last answer and show that card again (None: none left)."""
-        from studycards.store.reviews import undo_answer
-
-        if not self._answers:
+        """Take back this session's last answer, suspend or bury and show that card again
+        (None: nothing to take back)."""
+        if not self._done:
             return None
-        done = self._answers[-1]
+        done = self._done[-1]
         with self._write() as session:
-            undo_answer(session, done.log.id)
-        self._answers.pop()
+            done.take_back(session)
+        self._done.pop()
         self.queue = done.queue_before
         card = next(
             c for c in (*self.queue.learning, *self.queue.reviews, *self.queue.new)
-            if c.id == done.log.card_id
+            if c.id == done.card_id
         )  # fmt: skip
         self.queue.shown(card)
         return self.show(card, now)
 
     @property
     def can_undo(self) -> bool:
-        return bool(self._answers)
+        return bool(self._done)
 
     def suspend(self, card: QueuedCard) -> None:
-        from studycards.store.reviews import suspend_card
+        from studycards.store.reviews import suspend_card, unsuspend_card
 
         with self._write() as session:
             suspend_card(session, card.id)
-        self.queue.drop(card.id)
+        self._drop(card, functools.partial(unsuspend_card, card_id=card.id))
 
     def bury(self, card: QueuedCard, now: datetime) -> None:
         """Hide the card until tomorrow's study day."""
-        from studycards.store.reviews import bury_card
+        from studycards.store.reviews import bury_card, unbury_card
 
         today = study_day(now, self.decks[card.deck_id].rollover_hour)
         with self._write() as session:
             bury_card(session, card.id, today + timedelta(days=1))
+        self._drop(card, functools.partial(unbury_card, card_id=card.id))
+
+    def _drop(self, card: QueuedCard, take_back: Callable[[Session], object]) -> None:
+        self._done.append(_Done(card.id, self.queue.copy(), take_back))
         self.queue.drop(card.id)
 
     def reimport(self, card: ShownCard, now: datetime) -> ShownCard:
@@ -150,7 +161,7 @@ class StudySession:
         return self.show(card.queued, now)
 
     def summary(self, now: datetime) -> SessionSummary:
-        logs = [done.log for done in self._answers]
+        logs = [done.log for done in self._done if done.log is not None]
         again = sum(log.grade is Grade.AGAIN for log in logs)
         seconds = (now - self.started).total_seconds()
         cards = len({log.card_id for log in logs})
@@ -188,3 +199,67 @@ class StudySession:
 
         with Session(self._writer_engine()) as session, session.begin():
             yield session
+
+
+@dataclass(frozen=True, slots=True)
+class Released:
+    """What `unsuspend` or `unbury` did: the cards put back, and those that were not held."""
+
+    done: tuple[int, ...]
+    not_held: tuple[int, ...]
+
+
+def unsuspend(db_path: Path, card_ids: Iterable[int], deck: str | None = None) -> Released:
+    """Put suspended cards back in their sessions, schedules as they were: those named by id,
+    and every suspended card of `deck` and its children."""
+    from studycards.store.reviews import unsuspend_card
+
+    return _release(db_path, card_ids, deck, lambda card: card.suspended, unsuspend_card)
+
+
+def unbury(
+    db_path: Path, card_ids: Iterable[int], now: datetime, deck: str | None = None
+) -> Released:
+    """Show buried cards again today: those named by id, and every buried card of `deck`."""
+    from studycards.store.reviews import unbury_card
+
+    today = study_day(now)
+
+    def buried(card: CardListing) -> bool:
+        return card.buried_until is not None and card.buried_until > today
+
+    def release(session: Session, card_id: int) -> bool:
+        until = unbury_card(session, card_id)
+        return until is not None and until > today
+
+    return _release(db_path, card_ids, deck, buried, release)
+
+
+def _release(
+    db_path: Path,
+    card_ids: Iterable[int],
+    deck: str | None,
+    held: Callable[[CardListing], bool],
+    release: Callable[[Session, int], bool],
+) -> Released:
+    """One transaction over the cards named and the held cards of `deck`: all or none."""
+    from sqlmodel import Session
+
+    from studycards.store.db import engine
+
+    wanted = list(card_ids)
+    if not wanted and deck is None:
+        raise StudycardsError("name the cards by id (`studycards cards` lists them) or a deck")
+    if deck is not None:
+        with opened(db_path) as conn:
+            wanted += [card.id for card in card_listing(conn, deck) if held(card)]
+    done: list[int] = []
+    not_held: list[int] = []
+    writer = engine(db_path)
+    try:
+        with Session(writer) as session, session.begin():
+            for card_id in dict.fromkeys(wanted):
+                (done if release(session, card_id) else not_held).append(card_id)
+    finally:
+        writer.dispose()
+    return Released(tuple(done), tuple(not_held))

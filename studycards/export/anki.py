@@ -42,6 +42,8 @@ CSS = """\
   max-width: 42em; margin: 0 auto; padding: 0.5em 1em;
 }
 .question { font-weight: 600; }
+.question .context { font-weight: normal; font-size: 0.75em; color: #6e6e73; }
+.lead { margin-top: 1.2em; font-size: 0.85em; color: #6e6e73; }
 .answer { margin-top: 0.5em; }
 .answer ol, .answer ul { padding-left: 1.4em; }
 .answer li { margin: 0.25em 0; }
@@ -54,6 +56,7 @@ hr#answer { border: none; border-top: 1px solid rgba(127, 127, 127, 0.35); margi
 .meta { margin-top: 1.2em; font-size: 0.7em; color: #8e8e93; }
 .nightMode .card, .night_mode .card, .card.nightMode { color: #e8e8ed; background: #1c1c1e; }
 .nightMode .related, .night_mode .related { color: #a1a1a6; }
+.nightMode .context, .night_mode .context, .nightMode .lead, .night_mode .lead { color: #a1a1a6; }
 .nightMode .meta, .night_mode .meta { color: #8e8e93; }
 @media (max-width: 600px) { .card { font-size: 18px; padding: 0.3em 0.6em; } }
 """

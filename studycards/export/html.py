@@ -3,10 +3,13 @@ as visible text, never as live markup."""
 
 from __future__ import annotations
 
+import html
 import re
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+
+from studycards.model import quiet_title
 
 _IMG_SRC = re.compile(r'<img src="([^"]*)"')
 
@@ -63,9 +66,22 @@ def _absent_rules(markdown: str) -> frozenset[str]:
     )
 
 
-def render_pair(texts: tuple[str, str]) -> tuple[str, str]:
-    """Front and back together: the unit of work a rendering process is given."""
-    return render(texts[0]), render(texts[1])
+def render_card(texts: tuple[str, str, str, str]) -> tuple[str, str]:
+    """A card's (title, front, back, lead) as its question and answer HTML, the unit of work a
+    rendering process is given. The note type is frozen, so an article's context goes inside
+    those fields: its title as a quiet line above the question (where it adds something), its
+    lead below the answer."""
+    title, front, back, lead = texts
+    question, answer = render(front), render(back)
+    title = quiet_title(title, front)
+    if title:
+        question = f'<div class="context">{html.escape(title)}</div>\n{question}'
+    if lead:
+        answer += f'\n<div class="lead">{_render_lead(lead)}</div>'
+    return question, answer
+
+
+_render_lead = lru_cache(maxsize=16)(render)  # every section of an article shares its lead
 
 
 def image_sources_in_html(rendered: str) -> list[str]:

@@ -106,4 +106,18 @@ def _run_statements(conn: sqlite3.Connection, script: str) -> None:
             conn.execute(statement)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_create_tables,)
+def _add_card_titles(conn: sqlite3.Connection) -> None:
+    """Cards keep their article's title. Stored sources lose their digests so that the next
+    import reads every file again and fills the titles in; the HTML cache goes, as exported
+    cards now carry the title and the lead."""
+    _run_statements(
+        conn,
+        """
+        ALTER TABLE cards ADD COLUMN title VARCHAR NOT NULL DEFAULT '';
+        UPDATE sources SET digest = '';
+        DELETE FROM html_cache;
+        """,
+    )
+
+
+MIGRATIONS: tuple[Migration, ...] = (_create_tables, _add_card_titles)

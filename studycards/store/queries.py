@@ -233,14 +233,16 @@ _EXPORT_SQL = (
 )
 
 
-def card_markdown(conn: sqlite3.Connection, card_ids: Sequence[int]) -> list[tuple[str, str]]:
-    """(front, back) Markdown of these cards, in the order given."""
-    texts: dict[int, tuple[str, str]] = {}
+def card_markdown(
+    conn: sqlite3.Connection, card_ids: Sequence[int]
+) -> list[tuple[str, str, str, str]]:
+    """(title, front, back, lead) of these cards, in the order given: what an export renders."""
+    texts: dict[int, tuple[str, str, str, str]] = {}
     for start in range(0, len(card_ids), _CHUNK):
         chunk = card_ids[start : start + _CHUNK]
         marks = ",".join("?" * len(chunk))
-        sql = f"SELECT id, front, back FROM cards WHERE id IN ({marks})"
-        texts.update((card_id, (front, back)) for card_id, front, back in conn.execute(sql, chunk))
+        sql = f"SELECT id, title, front, back, context FROM cards WHERE id IN ({marks})"
+        texts.update((row[0], row[1:]) for row in conn.execute(sql, chunk))
     return [texts[card_id] for card_id in card_ids]
 
 

@@ -14,6 +14,7 @@ from studycards.scheduler.queue import answer
 from studycards.store.rows import (
     SUSPENDED,
     draft_from,
+    from_day,
     from_ms,
     schedule_columns,
     schedule_from,
@@ -90,6 +91,23 @@ def bury_card(session: Session, card_id: int, until: date) -> None:
     """Hide a card until the study day `until`; its schedule is kept."""
     row, _ = _card_and_deck(session, card_id)
     row.buried_until = to_day(until)
+
+
+def unsuspend_card(session: Session, card_id: int) -> bool:
+    """Put a suspended card back in its state's queue; False if it was not suspended."""
+    row, _ = _card_and_deck(session, card_id)
+    if row.queue != SUSPENDED:
+        return False
+    row.queue = row.state
+    return True
+
+
+def unbury_card(session: Session, card_id: int) -> date | None:
+    """Show a buried card again; returns the study day it was buried until (None: it was not)."""
+    row, _ = _card_and_deck(session, card_id)
+    until = from_day(row.buried_until)
+    row.buried_until = None
+    return until
 
 
 def review_history(session: Session, card_id: int) -> list[ReviewLog]:

@@ -25,7 +25,7 @@ from studycards.store.rows import SCHEDULE_COLUMNS, draft_from, schedule_from
 
 _Scheduled = namedtuple("_Scheduled", ("id", "deck_id", *SCHEDULE_COLUMNS))
 _Text = namedtuple(
-    "_Text", "key front back context subject tags url date related source deck"
+    "_Text", "key front back context title subject tags url date related source deck"
 )  # fmt: skip
 _ORDER = "ORDER BY due, buried_until, id"  # the index's own order: no sorting step
 

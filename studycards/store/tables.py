@@ -66,6 +66,7 @@ class CardRow(SQLModel, table=True):
     lapses: int = 0
     queue: int = 0
     buried_until: int | None = None
+    title: str = ""  # an article's title (migration 2 appended it)
 
 
 class HtmlCacheRow(SQLModel, table=True):

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Static
 from studycards.errors import StudycardsError
 from studycards.store.db import opened
 from studycards.store.queries import DeckCounts, deck_overview
+from studycards.text import printable
 
 
 def export_file_name(deck: str) -> str:
@@ -71,7 +72,7 @@ class DeckListScreen(Screen[None]):
         for deck in decks:
             name = "  " * deck.depth + deck.name.rsplit("::", 1)[-1]
             table.add_row(
-                Text(name),
+                Text(printable(name)),
                 _count(deck.new, "bold blue"),
                 _count(deck.learning, "bold red"),
                 _count(deck.due, "bold green"),
@@ -125,7 +126,9 @@ class DeckListScreen(Screen[None]):
     def _export(self, deck: str, path: Path) -> None:
         from studycards.exporting import export_anki
 
-        self.app.call_from_thread(self.notify, f"Exporting {deck}…", timeout=2)
+        self.app.call_from_thread(
+            self.notify, printable(f"Exporting {deck}…"), timeout=2, markup=False
+        )
         try:
             summary = export_anki(
                 self.app.db_path,  # type: ignore[attr-defined]
@@ -135,13 +138,21 @@ class DeckListScreen(Screen[None]):
                 force=True,  # the dialog asked before overwriting
             )
         except StudycardsError as err:
-            self.app.call_from_thread(self.notify, str(err), title="Not exported", severity="error")
+            self.app.call_from_thread(
+                self.notify,
+                printable(str(err)),
+                title="Not exported",
+                severity="error",
+                markup=False,
+            )
             return
         notes, decks = summary.notes, summary.decks
         said = (
             f"{notes} note{'s' * (notes != 1)} in {decks} deck{'s' * (decks != 1)} → {summary.path}"
         )
-        self.app.call_from_thread(self.notify, said, title="Exported", timeout=6)
+        self.app.call_from_thread(
+            self.notify, printable(said), title="Exported", timeout=6, markup=False
+        )
 
     @on(DataTable.RowSelected)
     def _selected(self) -> None:

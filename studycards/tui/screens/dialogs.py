@@ -9,8 +9,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
+
+from studycards.text import printable
 
 
 class ExportDialog(ModalScreen[Path | None]):
@@ -24,7 +27,12 @@ class ExportDialog(ModalScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"Export [b]{self.deck}[/] (with its children) to an Anki package:")
+            yield Label(
+                Content.from_markup(
+                    "Export [b]$deck[/] (with its children) to an Anki package:",
+                    deck=printable(self.deck),
+                )
+            )
             yield Input(str(self.suggestion), id="export-path")
             yield Label("enter  export · escape  cancel", classes="dialog-hint")
 
@@ -51,7 +59,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.question)
+            yield Label(Content(printable(self.question)))
             yield Label("y  yes · n  no", classes="dialog-hint")
 
     def action_answer(self, yes: bool) -> None:

@@ -35,11 +35,11 @@ def describe(summary: SessionSummary) -> str:
 
 
 class DoneScreen(Screen[str]):
-    """Dismisses with "undo" (take back the last answer) or "back" (to the deck list)."""
+    """Dismisses with "undo" (take back the last answer, suspend or bury) or "back"."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,q,escape", "back", "Deck list"),
-        Binding("u", "undo", "Undo last answer"),
+        Binding("u", "undo", "Undo"),
     ]
 
     def __init__(self, summary: SessionSummary) -> None:

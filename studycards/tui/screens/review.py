@@ -12,12 +12,14 @@ from typing import ClassVar
 from textual import on, work
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from studycards.errors import StudycardsError
 from studycards.model import Grade
 from studycards.study import ShownCard, StudySession
+from studycards.text import printable
 from studycards.tui.messages import CardReady, SessionFinished, StoreFailed
 from studycards.tui.widgets.card_view import CardView
 from studycards.tui.widgets.grade_bar import GradeBar
@@ -61,7 +63,7 @@ class ReviewScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#status", Static).update(self.deck or "All decks")
+        self.query_one("#status", Static).update(Content(printable(self.deck or "All decks")))
         self._run(self._open)
 
     def _open(self) -> ShownCard | None:
@@ -102,8 +104,11 @@ class ReviewScreen(Screen[None]):
         text = message.card.text
         new, learning, review = message.card.counts
         self.query_one("#status", Static).update(
-            f"[b]{text.deck}[/]   [$primary]{new} new[/] · [$error]{learning} learning[/]"
-            f" · [$success]{review} review[/]"
+            Content.from_markup(
+                f"[b]$deck[/]   [$primary]{new} new[/] · [$error]{learning} learning[/]"
+                f" · [$success]{review} review[/]",
+                deck=printable(text.deck),
+            )
         )
         self.query_one(CardView).show(text)
         self.query_one(GradeBar).label(message.card)
@@ -125,7 +130,13 @@ class ReviewScreen(Screen[None]):
 
     def on_store_failed(self, message: StoreFailed) -> None:
         self.busy = False
-        self.notify(str(message.error), title="Not saved", severity="error", timeout=8)
+        self.notify(
+            printable(str(message.error)),
+            title="Not saved",
+            severity="error",
+            timeout=8,
+            markup=False,
+        )
 
     def action_reveal(self) -> None:
         if self.card is not None and not self.busy:
@@ -174,7 +185,7 @@ class ReviewScreen(Screen[None]):
             act(self.session, card)
             return self.session.next_card(self.clock())
 
-        self.notify(said, timeout=2)
+        self.notify(f"{said} · u takes it back", timeout=3)
         self._start(job)
 
     def action_edit(self) -> None:
