@@ -67,6 +67,14 @@ def _fail(err: StudycardsError) -> typer.Exit:
     return typer.Exit(1)
 
 
+def _interrupted(message: str) -> typer.Exit:
+    """Ctrl-C: one line, no traceback, the shell's status for SIGINT."""
+    from rich.console import Console
+
+    Console(stderr=True).print(message, highlight=False, markup=False)
+    return typer.Exit(130)
+
+
 @app.command("import")
 def import_command(
     ctx: typer.Context,
@@ -80,7 +88,17 @@ def import_command(
         str | None, typer.Option("--deck", "-d", help="Put every card in this deck.")
     ] = None,
     prune: Annotated[
-        bool, typer.Option("--prune", help="Delete cards their source files no longer hold.")
+        bool,
+        typer.Option(
+            "--prune", help="Delete cards their source files no longer hold, with their reviews."
+        ),
+    ] = False,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes",
+            help="Prune even when a folder holds no files or a deck would lose most of its cards.",
+        ),
     ] = False,
     presets: Annotated[
         Path | None,
@@ -93,7 +111,7 @@ def import_command(
 ) -> None:
     """Turn question files into cards; re-importing updates text and keeps review history."""
     from studycards.cli_render import print_import_summary, progress_bar
-    from studycards.importer import ImportTarget, import_sources
+    from studycards.importer import ImportInterruptedError, ImportTarget, import_sources
     from studycards.presets import load_presets
 
     collection, now = _context(ctx)
@@ -112,11 +130,17 @@ def import_command(
                 for p in found
             ]
         with progress_bar("importing") as progress:
-            summary = import_sources(collection, targets, now, prune=prune, progress=progress)
+            summary = import_sources(
+                collection, targets, now, prune=prune, confirmed=yes, progress=progress
+            )
+    except ImportInterruptedError as stop:
+        raise _interrupted(f"interrupted: {stop}") from None
+    except KeyboardInterrupt:  # a second Ctrl-C, while the first was being handled
+        raise _interrupted("interrupted: run again to finish") from None
     except StudycardsError as err:
         raise _fail(err) from None
     print_import_summary(summary, collection)
-    if summary.failed:
+    if summary.failed or summary.prune_held:
         raise typer.Exit(1)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -63,10 +64,20 @@ def print_import_summary(summary: ImportSummary, collection: Path) -> None:
     for problem in summary.failed:
         err.print(f"[bold red]failed:[/] {problem}", markup=True)
     if summary.stale:
-        verb = "deleted" if summary.pruned else "kept; --prune deletes them"
-        out.print(f"[yellow]{len(summary.stale)} card(s) no longer in their source ({verb}):[/]")
+        cards = f"{len(summary.stale)} card(s)"
+        reviews = f"{summary.stale_reviews} review(s)"
+        if summary.pruned:
+            fate = f"deleted, with their {reviews}"
+        elif summary.prune_held:
+            fate = "kept: --prune waits for --yes"
+        else:
+            fate = f"kept; --prune deletes them and their {reviews}"
+        out.print(f"[yellow]{cards} no longer in their source ({fate}):[/]")
         for card in summary.stale:
             out.print(f"  #{card.id} {_short(card.front)}  [dim]{card.source}[/]")
+        for doubt in summary.prune_held:
+            err.print(f"[bold red]not pruned:[/] {escape(doubt)}", markup=True)
+        err.print(f"Run again with --prune --yes to delete {cards} and {reviews}.", markup=False)
 
 
 def print_export_summary(summary: ExportSummary) -> None:

@@ -21,7 +21,7 @@ from studycards.errors import SourceError
 from studycards.model import Related
 from studycards.sources.article import parse_article
 from studycards.sources.records import QaRecord, Record
-from studycards.sources.text import MAX_FILE_BYTES, preview, strip_controls
+from studycards.sources.text import MAX_FILE_BYTES, preview, shorten, strip_controls
 
 _YAML = YAMLHandler()
 _RELATED_KEY = re.compile(r"related_article(\d+)")
@@ -41,7 +41,7 @@ class _BoundedLoader(SafeLoader):
             return super().construct_object(node, deep)
         except (ValueError, OverflowError) as err:  # a date like 2020-13-45
             kind = node.tag.rsplit(":", 1)[-1]
-            problem = f"{preview(node.value)} is not a valid {kind}: {_cut(str(err), 100)}"
+            problem = f"{preview(node.value)} is not a valid {kind}: {shorten(str(err), 100)}"
             raise ConstructorError(None, None, problem, node.start_mark) from None
 
     def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
@@ -89,9 +89,9 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str, int
         mark = err.problem_mark or err.context_mark
         line = front_line + mark.line if mark else front_line
         reason = err.problem or err.context or "malformed YAML"
-        raise SourceError(path, f"malformed YAML front matter: {_cut(reason)}", line) from None
+        raise SourceError(path, f"malformed YAML front matter: {shorten(reason)}", line) from None
     except yaml.YAMLError as err:
-        reason = _cut(str(err))
+        reason = shorten(str(err))
         raise SourceError(path, f"malformed YAML front matter: {reason}", front_line) from None
     if data is None:
         data = {}
@@ -175,11 +175,6 @@ def _refuse_alias_bombs(root: yaml.Node) -> None:
                 f"aliases expand this value past {MAX_EXPANDED:,} characters and values",
                 node.start_mark,
             )
-
-
-def _cut(text: str, width: int = 200) -> str:
-    """A message from the YAML parser may quote the file: keep it short."""
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _qa_record(path: Path, metadata: dict[str, Any], body: str) -> QaRecord:

@@ -89,6 +89,11 @@ def strip_controls(text: str) -> str:
     return _CONTROLS.sub("", text)
 
 
+def shorten(text: str, width: int = 200) -> str:
+    """`text` cut to `width` characters: a message that quotes a file stays readable."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _too_large(path: Path, size: int) -> SourceError:
     return SourceError(
         path,
