@@ -15,8 +15,9 @@ class Walk:
     folders walked and those of them that held no question file.
 
     Files are canonical absolute path strings (`a/../b` and symlinks resolved), so that one
-    file has one name whichever way it was reached; a walk may list tens of thousands, and
-    `Path` objects would cost more than reading the unchanged files does.
+    file has one name whichever way it was reached (a link to what is no file keeps its own
+    name, for the reader's error); a walk may list tens of thousands, and `Path` objects would
+    cost more than reading the unchanged files does.
     """
 
     files: list[str] = field(default_factory=list)
@@ -41,8 +42,10 @@ def walk_sources(paths: list[Path]) -> Walk:
             found.folders.append(Path(path))
             if not _walk_folder(path, found, seen):
                 found.empty.append(Path(path))
-        elif os.path.lexists(path):
+        elif os.path.isfile(path):
             _add(path, found, seen)
+        elif os.path.lexists(given):  # a pipe, a device, a dangling link: named as given
+            _add(os.path.abspath(given), found, seen)
         else:
             found.missing.append(given)
     return found
@@ -71,7 +74,8 @@ def _walk_folder(top: str, found: Walk, seen: set[str]) -> int:
                 found.skipped.append(Path(entry.path))
             else:
                 count += 1
-                file = os.path.realpath(entry.path) if entry.is_symlink() else entry.path
+                linked = entry.is_symlink() and entry.is_file()  # a link to anything else
+                file = os.path.realpath(entry.path) if linked else entry.path  # keeps its name
                 _add(file, found, seen)
         folders += reversed(subfolders)
     return count
