@@ -86,7 +86,8 @@ class ImportInterruptedError(StudycardsError):
 
     def __init__(self, files: int) -> None:
         self.files = files
-        super().__init__(f"{files} files imported before the interrupt; run again to finish")
+        counted = f"{files} file" if files == 1 else f"{files} files"
+        super().__init__(f"{counted} imported before the interrupt; run again to finish")
 
 
 def digest(data: bytes, deck: str | None) -> str:
