@@ -117,7 +117,7 @@ class _Preview(reprlib.Repr):
 _PREVIEW = _Preview()
 
 
-def preview(value: object) -> str:
+def preview(value: object, width: int = 80) -> str:
     """A short repr of a value from a file, for a message: the value is cut before it is
     quoted, so a huge (or alias-bombed) value costs no more than a small one."""
-    return _PREVIEW.repr(value)
+    return shorten(_PREVIEW.repr(value), width)
