@@ -24,7 +24,7 @@ HOSTILE = {
     "escapes.md": '---\nquestion: "Clean\\0?"\nanswer: "Sep\\x1farated\\e[2J"\n---\n',  # goes in
 }
 PROBLEMS = {
-    "date.md": "is not a valid timestamp",
+    "date.md": "is not a valid date",
     "digits.md": "a number of 4400 characters",
     "laughs.md": "aliases expand this value past",
     "pipe.md": "a named pipe (FIFO), not a question file",

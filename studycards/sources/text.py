@@ -28,6 +28,10 @@ _NOT_REGULAR = {
 }
 # C0 controls but tab and newline, DEL, C1 controls: one character class, no repetition.
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# The same C0 controls and DEL as UTF-8 bytes (never part of another character's encoding),
+# less CR, which becomes a line end. Deleting bytes costs a fifth of the pattern's scan.
+_CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_C1_LEAD = b"\xc2"  # U+0080 to U+009F are encoded \xc2\x80 to \xc2\x9f
 
 
 def read_source(path: str) -> bytes:
@@ -66,6 +70,7 @@ def decode_source(path: Path, data: bytes) -> str:
         raise SourceError(path, "binary file (it contains NUL bytes), not a text document")
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
+    data = data.translate(None, _CONTROL_BYTES)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -80,13 +85,13 @@ def decode_source(path: Path, data: bytes) -> str:
         raise SourceError(path, "empty file: nothing to make cards from")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return strip_controls(text)
+    return strip_controls(text) if _C1_LEAD in data else text
 
 
 def strip_controls(text: str) -> str:
     """`text` without control characters other than tab and newline: an escape sequence must
     never reach a terminal, nor Anki's field separator (0x1f) a note."""
-    return _CONTROLS.sub("", text)
+    return text if text.isprintable() else _CONTROLS.sub("", text)  # printable: the usual field
 
 
 def shorten(text: str, width: int = 200) -> str:

@@ -53,7 +53,7 @@ def test_body_of_only_entities_and_spaces_is_no_answer():
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        ("2020-13-45", "'2020-13-45' is not a valid timestamp: month must be in 1..12"),
+        ("2020-13-45", "'2020-13-45' is not a valid date: month must be in 1..12"),
         ("1" * 4400, "a number of 4400 characters"),
         ("0x" + "f" * 5000, "a number of 5002 characters"),
         (":".join(["1"] + ["20"] * 20_000), "a number of 60001 characters"),  # base 60
