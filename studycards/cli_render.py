@@ -77,7 +77,8 @@ def print_import_summary(summary: ImportSummary, collection: Path) -> None:
             out.print(f"  #{card.id} {_short(card.front)}  [dim]{card.source}[/]")
         for doubt in summary.prune_held:
             err.print(f"[bold red]not pruned:[/] {escape(doubt)}", markup=True)
-        err.print(f"Run again with --prune --yes to delete {cards} and {reviews}.", markup=False)
+        if summary.prune_held:
+            err.print(f"Run again with --prune --yes to delete {cards} and {reviews}.")
 
 
 def print_export_summary(summary: ExportSummary) -> None:

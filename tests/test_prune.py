@@ -88,6 +88,7 @@ def test_prune_of_half_a_deck_or_less_goes_ahead_and_says_what_it_deleted(db_pat
     assert result.exit_code == 0
     kept = "2 card(s) no longer in their source (kept; --prune deletes them and their 1 review(s))"
     assert kept in said(result.stdout)
+    assert "not pruned" not in result.stderr and "--yes" not in result.stderr
     assert counts(db_path) == (4, 2)
 
     result = invoke(db_path, now, str(notes), "--deck", "Notes", "--prune")
