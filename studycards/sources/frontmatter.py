@@ -24,7 +24,7 @@ from studycards.sources.records import QaRecord, Record
 from studycards.sources.text import MAX_FILE_BYTES, preview, shorten, strip_controls
 
 _YAML = YAMLHandler()
-_RELATED_KEY = re.compile(r"related_article(\d+)")
+_RELATED_KEY = re.compile(r"related_article(\d{1,9})")  # a longer number is no such key
 # Bounds on what one front matter may cost. A loader builds every value as an object (about
 # 350 bytes each) before anything can look at them: the 16 MB a file may hold would make 8
 # million, 3 GB. Real front matter holds tens of values.
