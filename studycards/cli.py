@@ -92,6 +92,14 @@ def _fail(err: StudycardsError) -> typer.Exit:
     return typer.Exit(1)
 
 
+def _interrupted(message: str) -> typer.Exit:
+    """Ctrl-C: one line, no traceback, the shell's status for SIGINT."""
+    from rich.console import Console
+
+    Console(stderr=True).print(message, highlight=False, markup=False)
+    return typer.Exit(130)
+
+
 @app.command("import")
 def import_command(
     ctx: typer.Context,
@@ -105,7 +113,17 @@ def import_command(
         str | None, typer.Option("--deck", "-d", help="Put every card in this deck.")
     ] = None,
     prune: Annotated[
-        bool, typer.Option("--prune", help="Delete cards their source files no longer hold.")
+        bool,
+        typer.Option(
+            "--prune", help="Delete cards their source files no longer hold, with their reviews."
+        ),
+    ] = False,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes",
+            help="Prune even when a folder holds no files or a deck would lose most of its cards.",
+        ),
     ] = False,
     presets: Annotated[
         Path | None,
@@ -119,7 +137,7 @@ def import_command(
 ) -> None:
     """Turn question files into cards. Re-importing updates text and keeps review history."""
     from studycards.cli_render import plural, print_import_summary, progress_bar
-    from studycards.importer import import_sources
+    from studycards.importer import ImportInterruptedError, import_sources
     from studycards.presets import import_targets, load_presets
 
     collection, now = _context(ctx)
@@ -132,18 +150,24 @@ def import_command(
             )
         targets = import_targets(paths or [], found, deck)
         with progress_bar("importing") as progress:
-            summary = import_sources(collection, targets, now, prune=prune, progress=progress)
-        if not summary.files and not summary.failed:
+            summary = import_sources(
+                collection, targets, now, prune=prune, confirmed=yes, progress=progress
+            )
+        if not (summary.files or summary.failed or summary.stale):  # else the summary says it
             searched = ", ".join(str(path) for target in targets for path in target.paths)
             others = len(summary.skipped)
             skipped = f"; {plural(others, 'other file')} skipped" if others else ""
             raise StudycardsError(
                 f"no question files found in {searched} (.md, .markdown or .txt{skipped})"
             )
+    except ImportInterruptedError as stop:
+        raise _interrupted(f"interrupted: {stop}") from None
+    except KeyboardInterrupt:  # a second Ctrl-C, while the first was being handled
+        raise _interrupted("interrupted: run again to finish") from None
     except StudycardsError as err:
         raise _fail(err) from None
     print_import_summary(summary, collection)
-    if summary.failed:
+    if summary.failed or summary.prune_held:
         raise typer.Exit(1)
 
 

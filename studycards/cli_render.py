@@ -82,12 +82,21 @@ def print_import_summary(summary: ImportSummary, collection: Path) -> None:
     for problem in summary.failed:
         err.print(f"[bold red]failed:[/] {_data(problem)}")
     if summary.stale:
-        verb = "deleted" if summary.pruned else "kept; --prune deletes them"
-        out.print(
-            f"[yellow]{plural(len(summary.stale), 'card')} no longer in their source ({verb}):[/]"
-        )
+        cards = plural(len(summary.stale), "card")
+        reviews = plural(summary.stale_reviews, "review")
+        if summary.pruned:
+            fate = f"deleted, with their {reviews}"
+        elif summary.prune_held:
+            fate = "kept: --prune waits for --yes"
+        else:
+            fate = f"kept; --prune deletes them and their {reviews}"
+        out.print(f"[yellow]{cards} no longer in their source ({fate}):[/]")
         for card in summary.stale:
             out.print(f"  #{card.id} {_data(_short(card.front))}  [dim]{_data(card.source)}[/]")
+        for doubt in summary.prune_held:
+            err.print(f"[bold red]not pruned:[/] {_data(doubt)}")
+        if summary.prune_held:
+            err.print(f"Run again with --prune --yes to delete {cards} and {reviews}.")
 
 
 def print_export_summary(summary: ExportSummary) -> None:

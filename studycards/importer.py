@@ -12,24 +12,30 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from studycards.errors import SourceError
+from studycards.errors import SourceError, StudycardsError
 from studycards.model import DeckSettings, SourceFile
 from studycards.parallel import map_chunks
-from studycards.sources.walk import walk_sources
-from studycards.store.db import connect, opened
+from studycards.sources.text import preview, read_source, shorten
+from studycards.sources.walk import Walk, walk_sources
+from studycards.store.db import connect
 from studycards.store.queries import (
     cards_of_sources,
+    deck_losses,
     deck_settings,
+    files_imported_at,
     remove_empty_decks,
+    review_count,
     source_card_counts,
     source_digests,
 )
+from studycards.store.rows import to_ms
 
 if TYPE_CHECKING:
     from studycards.store.cards import WriteResult
@@ -69,7 +75,19 @@ class ImportSummary:
     failed: list[SourceError] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
     stale: list[StaleCard] = field(default_factory=list)
+    stale_reviews: int = 0  # reviews of the stale cards: a prune deletes them too
     pruned: int = 0
+    prune_held: list[str] = field(default_factory=list)  # why --prune waits for a yes
+
+
+class ImportInterruptedError(StudycardsError):
+    """Ctrl-C stopped an import: files stored before it are whole, the batch in flight rolled
+    back, so running the import again finishes it."""
+
+    def __init__(self, files: int) -> None:
+        self.files = files
+        counted = f"{files} file" if files == 1 else f"{files} files"
+        super().__init__(f"{counted} imported before the interrupt; run again to finish")
 
 
 def digest(data: bytes, deck: str | None) -> str:
@@ -83,48 +101,90 @@ def import_sources(
     now: datetime,
     *,
     prune: bool = False,
+    confirmed: bool = False,
     progress: Progress | None = None,
     workers: int | None = None,
 ) -> ImportSummary:
-    """Import every question file under `targets`; failures are collected, never raised."""
+    """Import every question file under `targets`; failures are collected, never raised.
+
+    With `prune`, cards their sources no longer hold are deleted with their reviews, unless the
+    deletion looks like a mistake (a folder yielding no file, a deck losing most of its cards)
+    and is not `confirmed`. Ctrl-C raises ImportInterruptedError.
+    """
     summary = ImportSummary()
-    found: dict[str, str | None] = {}
-    folders: list[Path] = []
-    for target in targets:
-        walk = walk_sources(list(target.paths))
-        summary.failed += [SourceError(path, "no such file or folder") for path in walk.missing]
-        summary.skipped += walk.skipped
-        folders += walk.folders
-        for path in walk.files:
-            found.setdefault(path, target.deck)
-    summary.files = len(found)
-    report = progress or (lambda done, total: None)
     conn = connect(db_path)
     try:
+        found, walked = _walk_targets(targets, summary)
+        report = progress or (lambda done, total: None)
         known = source_digests(conn)
         todo = _changed(found, known, source_card_counts(conn), summary)
         report(summary.files_unchanged, summary.files)
         settings = {t.settings.name: t.settings for t in targets if t.settings is not None}
         if todo or _settings_changed(conn, settings):
-            _parse_and_store(db_path, todo, settings, now, summary, report, workers)
-        vanished = _vanished(known, found, folders)
+            # closed on any exit: an interrupt while a batch is written stops the workers now
+            with closing(_parse_all(todo, workers)) as parsing:
+                _parse_and_store(db_path, parsing, settings, now, summary, report)
+        vanished = _vanished(known, found, walked.folders)
         summary.stale += [StaleCard(*row) for row in cards_of_sources(conn, vanished)]
+        stale_ids = [card.id for card in summary.stale]
+        summary.stale_reviews = review_count(conn, stale_ids)
+        if prune and stale_ids and not confirmed:
+            summary.prune_held = _prune_doubts(conn, stale_ids, walked.empty)
+        if prune and not summary.prune_held and (stale_ids or vanished):
+            _prune(db_path, stale_ids, vanished)  # vanished files go too, even with no card left
+            summary.pruned = len(stale_ids)
+        # cards that moved (or went) leave their old decks empty
+        remove_empty_decks(conn, [t.settings.name for t in targets if t.settings is not None])
+    except KeyboardInterrupt:
+        raise ImportInterruptedError(files_imported_at(conn, to_ms(now))) from None
     finally:
         conn.close()
-    if prune and (summary.stale or vanished):  # vanished files go too, even with no card left
-        from sqlmodel import Session
-
-        from studycards.store.cards import delete_cards
-        from studycards.store.db import engine
-
-        db = engine(db_path)
-        with Session(db) as session, session.begin():
-            delete_cards(session, [card.id for card in summary.stale], vanished)
-        db.dispose()
-        summary.pruned = len(summary.stale)
-    with opened(db_path) as conn:  # cards that moved (or went) leave their old decks empty
-        remove_empty_decks(conn, [t.settings.name for t in targets if t.settings is not None])
     return summary
+
+
+def _walk_targets(
+    targets: Sequence[ImportTarget], summary: ImportSummary
+) -> tuple[dict[str, str | None], Walk]:
+    """Every file under the targets with its deck rule (the first target naming it wins), and
+    the folders walked; missing and skipped paths go to the summary."""
+    found: dict[str, str | None] = {}
+    walked = Walk()
+    for target in targets:
+        walk = walk_sources(list(target.paths))
+        summary.failed += [SourceError(path, "no such file or folder") for path in walk.missing]
+        summary.skipped += walk.skipped
+        walked.folders += walk.folders
+        walked.empty += walk.empty
+        for path in walk.files:
+            found.setdefault(path, target.deck)
+    summary.files = len(found)
+    return found, walked
+
+
+def _prune_doubts(conn: sqlite3.Connection, card_ids: list[int], empty: list[Path]) -> list[str]:
+    """Why deleting these cards (and their history) should wait for the user's yes."""
+    doubts = [
+        f"{folder} holds no question files (a wrong path? a drive not mounted?)" for folder in empty
+    ]
+    doubts += [
+        f"deck {deck} would lose {lost} of its {total} cards"
+        for deck, lost, total in deck_losses(conn, card_ids)
+        if lost * 2 > total
+    ]
+    return doubts
+
+
+def _prune(db_path: Path, card_ids: list[int], vanished: list[str]) -> None:
+    """Delete the cards (their reviews go with them) and forget the vanished files, at once."""
+    from sqlmodel import Session
+
+    from studycards.store.cards import delete_cards
+    from studycards.store.db import engine
+
+    db = engine(db_path)
+    with Session(db) as session, session.begin():
+        delete_cards(session, card_ids, vanished)
+    db.dispose()
 
 
 def _changed(
@@ -145,10 +205,9 @@ def _changed(
             todo.append((name, deck, None))  # a new file: a worker reads it
             continue
         try:
-            with open(name, "rb") as file:  # noqa: PTH123 (str paths on the hot path)
-                data = file.read()
-        except OSError as err:
-            summary.failed.append(SourceError(Path(name), f"cannot be read: {err.strerror}"))
+            data = read_source(name)
+        except SourceError as err:
+            summary.failed.append(err)
             continue
         if digest(data, deck) == stored[0] and stored_cards.get(name) == stored[1]:
             summary.files_unchanged += 1
@@ -182,18 +241,17 @@ def _vanished(
 
 def _parse_and_store(
     db_path: Path,
-    todo: list[tuple[str, str | None, bytes | None]],
+    parsing: Iterator[list[SourceFile | SourceError]],
     settings: dict[str, DeckSettings],
     now: datetime,
     summary: ImportSummary,
     report: Progress,
-    workers: int | None,
 ) -> None:
     """Parse on the workers and store here at the same time, a batch as soon as it is full."""
     writer = _Writer(db_path, settings, now, summary)
     parsed: list[SourceFile] = []
     done = summary.files_unchanged
-    for results in _parse_all(todo, workers):
+    for results in parsing:
         for result in results:
             if isinstance(result, SourceError):
                 summary.failed.append(result)
@@ -210,7 +268,7 @@ def _parse_and_store(
 
 def _parse_all(
     todo: list[tuple[str, str | None, bytes | None]], workers: int | None
-) -> Iterator[list[SourceFile | SourceError]]:
+) -> Generator[list[SourceFile | SourceError], None, None]:
     """Parse results in input order, a chunk at a time, on every core for big batches."""
     import studycards.sources.frontmatter  # noqa: F401  (loaded once here; forked workers share it)
 
@@ -242,14 +300,19 @@ def _parse_one(name: str, deck: str | None, data: bytes | None) -> SourceFile | 
     path = Path(name)
     try:
         if data is None:
-            data = path.read_bytes()
-    except OSError as err:
-        return SourceError(path, f"cannot be read: {err.strerror}")
-    try:
+            data = read_source(name)
         record = parse_document(path, decode_source(path, data))
+        return SourceFile(name, digest(data, deck), tuple(convert(record, deck)))
     except SourceError as err:
         return err
-    return SourceFile(name, digest(data, deck), tuple(convert(record, deck)))
+    except Exception as err:  # any bug in parsing costs this file, not the batch
+        return SourceError(path, f"could not be parsed ({_describe(err)})")
+
+
+def _describe(err: Exception) -> str:
+    """`KindError: what it said`, each argument cut before it is quoted."""
+    said = "; ".join(shorten(arg) if isinstance(arg, str) else preview(arg) for arg in err.args[:3])
+    return f"{type(err).__name__}: {said}" if said else type(err).__name__
 
 
 class _Writer:

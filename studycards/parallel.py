@@ -1,15 +1,26 @@
-"""Work split in chunks over every core: the import's parsing and the export's rendering."""
+"""Work split in chunks over every core: the import's parsing and the export's rendering.
+
+Ctrl-C belongs to the main process alone: workers ignore SIGINT (they are forked with it held,
+so none can be hit before it ignores it), and on any exit but the normal one the main process
+cancels what has not started and gives the chunks in progress a moment before it terminates
+their workers.
+"""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from typing import TypeVar
 
 Chunk = TypeVar("Chunk")
 Result = TypeVar("Result")
+_CAN_HOLD = hasattr(signal, "pthread_sigmask")  # POSIX; Windows has no fork either
+_GRACE_S = 0.5  # for the chunks in progress to end; one takes a few milliseconds
 
 
 def map_chunks(
@@ -28,8 +39,50 @@ def map_chunks(
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        results = pool.map(function, chunks)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_ignore_sigint)
+    try:
+        with _sigint_held():  # the workers are forked here, on the first submit
+            results = pool.map(function, chunks)
         if meanwhile is not None:
             meanwhile()
         yield from results
+    except BaseException:  # Ctrl-C, an error, or the consumer stopped early (GeneratorExit)
+        _stop(pool)
+        raise
+    pool.shutdown()
+
+
+@contextmanager
+def _sigint_held() -> Iterator[None]:
+    """Hold SIGINT while workers are forked: a Ctrl-C then reaches this process just after."""
+    if not _CAN_HOLD:
+        yield
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _ignore_sigint() -> None:
+    """Worker initializer: a held Ctrl-C is dropped, later ones are the main process's."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if _CAN_HOLD:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel the chunks not started and let the workers end those in progress (Ctrl-C does
+    not reach them); one still busy after a moment is terminated.
+
+    The workers are private to the pool (`terminate_workers()` comes with Python 3.14), but
+    `shutdown()` alone would wait for them without a bound.
+    """
+    workers = list((pool._processes or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + _GRACE_S
+    for worker in workers:
+        worker.join(max(0.0, deadline - time.monotonic()))
+        if worker.is_alive():
+            worker.terminate()

@@ -14,16 +14,50 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from frontmatter.default_handlers import YAMLHandler
+from frontmatter.default_handlers import SafeLoader, YAMLHandler
+from yaml.constructor import ConstructorError
 
 from studycards.errors import SourceError
 from studycards.model import Related
 from studycards.sources.article import parse_article
 from studycards.sources.records import QaRecord, Record
+from studycards.sources.text import MAX_FILE_BYTES, preview, shorten, strip_controls
 
 _YAML = YAMLHandler()
-_RELATED_KEY = re.compile(r"related_article(\d+)")
-_BLANK_BODY = re.compile(r"(?:\s|&nbsp;|&#160;|\u00a0)*")
+_RELATED_KEY = re.compile(r"related_article(\d{1,9})")  # a longer number is no such key
+# Bounds on what one front matter may cost. A loader builds every value as an object (about
+# 350 bytes each) before anything can look at them: the 16 MB a file may hold would make 8
+# million, 3 GB. Real front matter holds tens of values.
+MAX_VALUES = 100_000
+MAX_EXPANDED = 2 * MAX_FILE_BYTES  # characters and values, aliases repeated: what no file holds
+_MAX_NUMBER = 100  # characters of one integer: Python refuses 4,300 digits, base 60 is quadratic
+
+
+class _BoundedLoader(SafeLoader):
+    """The safe loader; a value it cannot build is a YAML error with its line, not a crash.
+
+    Only the constructors that can fail are wrapped: a wrapper on every node would cost the
+    import a quarter of its speed.
+    """
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        if len(node.value) > _MAX_NUMBER:
+            problem = f"a number of {len(node.value)} characters (the limit is {_MAX_NUMBER})"
+            raise ConstructorError(None, None, problem, node.start_mark)
+        return super().construct_yaml_int(node)
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as err:  # 2020-13-45, an offset of 30 hours
+            problem = f"{preview(node.value)} is not a valid date: {shorten(str(err), 100)}"
+            raise ConstructorError(None, None, problem, node.start_mark) from None
+
+
+_BoundedLoader.add_constructor("tag:yaml.org,2002:int", _BoundedLoader.construct_yaml_int)
+_BoundedLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", _BoundedLoader.construct_yaml_timestamp
+)
 
 
 def parse_document(path: Path, text: str) -> Record:
@@ -51,14 +85,15 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str, int
         raise SourceError(path, "front matter opened with '---' is never closed", 1) from None
     front_line = text[: text.index(front)].count("\n") + 1
     try:
-        data = _YAML.load(front)
+        data = _load_yaml(front)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         line = front_line + mark.line if mark else front_line
         reason = err.problem or err.context or "malformed YAML"
-        raise SourceError(path, f"malformed YAML front matter: {reason}", line) from None
+        raise SourceError(path, f"malformed YAML front matter: {shorten(reason)}", line) from None
     except yaml.YAMLError as err:
-        raise SourceError(path, f"malformed YAML front matter: {err}", front_line) from None
+        reason = shorten(str(err))
+        raise SourceError(path, f"malformed YAML front matter: {reason}", front_line) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -71,12 +106,84 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str, int
     return data, body, body_line
 
 
+def _load_yaml(front: str) -> Any:
+    """The front matter's value, its cost bounded before the loader builds anything."""
+    if len(front) > MAX_VALUES:  # a shorter text cannot hold that many values
+        _refuse_too_many_values(front)
+    loader = _BoundedLoader(front)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        if "&" in front:  # no anchor, no alias: the values are no bigger than the text
+            _refuse_alias_bombs(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _refuse_too_many_values(front: str) -> None:
+    """Count values on the event stream, which holds one event at a time, up to the limit."""
+    loader = _BoundedLoader(front)
+    try:
+        values = 0
+        while (event := loader.get_event()) is not None:
+            if isinstance(event, _VALUE_EVENTS):
+                values += 1
+                if values > MAX_VALUES:
+                    problem = f"front matter holds more than {MAX_VALUES:,} values"
+                    raise ConstructorError(None, None, problem, event.start_mark)
+    finally:
+        loader.dispose()
+
+
+_VALUE_EVENTS = (yaml.ScalarEvent, yaml.AliasEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)
+
+
+def _refuse_alias_bombs(root: yaml.Node) -> None:
+    """Refuse a document whose aliases repeat more than MAX_EXPANDED characters and values.
+
+    Sizes are summed over the node graph, each shared node once, so nine levels of nine
+    aliases (a billion laughs) are refused in microseconds; an alias inside its own anchor
+    would repeat forever and is refused too.
+    """
+    sizes: dict[int, int] = {}
+    opened: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        if key in sizes:
+            continue
+        if isinstance(node, yaml.ScalarNode):
+            sizes[key] = len(node.value) + 1
+            continue
+        children = node.value if isinstance(node, yaml.SequenceNode) else sum(node.value, ())
+        if not children_done:
+            if key in opened:
+                raise ConstructorError(
+                    None, None, "an alias repeats the value that holds it", node.start_mark
+                )
+            opened.add(key)
+            stack.append((node, True))
+            stack += [(child, False) for child in children]
+            continue
+        sizes[key] = 1 + sum(sizes[id(child)] for child in children)
+        if sizes[key] > MAX_EXPANDED:
+            raise ConstructorError(
+                None,
+                None,
+                f"aliases expand this value past {MAX_EXPANDED:,} characters and values",
+                node.start_mark,
+            )
+
+
 def _qa_record(path: Path, metadata: dict[str, Any], body: str) -> QaRecord:
     question = _unescape(_text_field(path, metadata, "question")).strip()
     if not question:
         raise SourceError(path, "record has no `question:` (or it is empty)")
     answer = _unescape(_text_field(path, metadata, "answer")).strip()
-    if _BLANK_BODY.fullmatch(body) is None:
+    if not _blank(body):
         answer = f"{answer}\n\n{body.strip()}" if answer else body.strip()
     if not answer:
         raise SourceError(
@@ -95,6 +202,14 @@ def _qa_record(path: Path, metadata: dict[str, Any], body: str) -> QaRecord:
     )
 
 
+def _blank(body: str) -> bool:
+    """A body of only whitespace and non-breaking spaces (the seeds' `&nbsp;`) is no answer.
+
+    Plain string operations: a pattern for it backtracked exponentially on 40 U+00A0.
+    """
+    return not body.replace("&nbsp;", "").replace("&#160;", "").strip()
+
+
 def _unescape(text: str) -> str:
     """The seeds write line breaks as the two characters backslash and n."""
     return text.replace("\\n", "\n")
@@ -111,8 +226,9 @@ def _text_field(path: Path, metadata: dict[str, Any], name: str) -> str:
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise SourceError(path, f"field `{name}` must be text, not a {_kind(value)}: {value!r:.60}")
-    return value
+        problem = f"field `{name}` must be text, not a {_kind(value)}: {preview(value)}"
+        raise SourceError(path, problem)
+    return strip_controls(value)  # YAML escapes ("\\0", "\\x1f", "\\e") make control characters
 
 
 def _record_id(path: Path, metadata: dict[str, Any]) -> str | None:
@@ -121,7 +237,7 @@ def _record_id(path: Path, metadata: dict[str, Any]) -> str | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise SourceError(path, f"field `id` must be a number or text, not a {_kind(value)}")
-    return str(value).strip() or None
+    return strip_controls(str(value)).strip() or None
 
 
 def _date_field(path: Path, metadata: dict[str, Any]) -> str:
@@ -141,7 +257,7 @@ def _tags(path: Path, metadata: dict[str, Any]) -> tuple[str, ...]:
         raw += _text_field(path, seo, "page_keywords").split(",")
     tags = metadata.get("tags")
     if isinstance(tags, list) and all(isinstance(tag, str) for tag in tags):
-        raw += tags
+        raw += map(strip_controls, tags)
     elif tags is not None:
         raw += _text_field(path, metadata, "tags").split(",")
     seen: dict[str, str] = {}

@@ -44,6 +44,40 @@ def cards_of_sources(conn: sqlite3.Connection, paths: Sequence[str]) -> list[tup
     return found
 
 
+def files_imported_at(conn: sqlite3.Connection, imported_at: int) -> int:
+    """How many files an import stamped `imported_at` (ms) has stored so far."""
+    sql = "SELECT count(*) FROM sources WHERE imported_at = ?"
+    return conn.execute(sql, (imported_at,)).fetchone()[0]
+
+
+def review_count(conn: sqlite3.Connection, card_ids: Sequence[int]) -> int:
+    """How many reviews these cards have: the history a prune of them deletes."""
+    total = 0
+    for start in range(0, len(card_ids), _CHUNK):
+        chunk = card_ids[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT count(*) FROM reviews WHERE card_id IN ({marks})"
+        total += conn.execute(sql, chunk).fetchone()[0]
+    return total
+
+
+def deck_losses(conn: sqlite3.Connection, card_ids: Sequence[int]) -> list[tuple[str, int, int]]:
+    """(deck name, how many of `card_ids` it holds, all its cards) for each deck they are in."""
+    lost: dict[int, int] = {}
+    for start in range(0, len(card_ids), _CHUNK):
+        chunk = card_ids[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        sql = f"SELECT deck_id, count(*) FROM cards WHERE id IN ({marks}) GROUP BY deck_id"
+        for deck_id, count in conn.execute(sql, chunk):
+            lost[deck_id] = lost.get(deck_id, 0) + count
+    totals = conn.execute(
+        "SELECT d.id, d.name, count(c.id) FROM decks d JOIN cards c ON c.deck_id = d.id"
+        f" WHERE d.id IN ({','.join('?' * len(lost))}) GROUP BY d.id ORDER BY d.name",
+        list(lost),
+    )
+    return [(name, lost[deck_id], total) for deck_id, name, total in totals]
+
+
 _DeckColumns = namedtuple(
     "_DeckColumns", "name new_per_day reviews_per_day learning_steps rollover_hour"
 )

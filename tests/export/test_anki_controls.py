@@ -1,0 +1,41 @@
+"""A record whose YAML escapes make Anki's field separator (0x1f), a NUL and terminal escapes:
+its card text is clean, and the package holding it goes into Anki's own engine whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from studycards.exporting import export_anki
+from studycards.importer import ImportTarget, import_sources
+from tests.conftest import rows
+from tests.export.test_anki import anki_collection, anki_import
+
+ESCAPES = (
+    "---\nid: 77\n"
+    'question: "Field\\x1fseparator\\0 and NUL?"\n'
+    'answer: "Bell\\x07, escape\\e[31m red, CSI\\x9b2J, DEL\\x7f."\n'
+    'subject: "Med\\x1ficine"\n'
+    "---\n"
+)
+
+
+def test_escaped_controls_leave_clean_cards_that_anki_accepts(db_path, tmp_path: Path, now):
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "escapes.md").write_text(ESCAPES)
+    (folder / "plain.md").write_text("---\nquestion: Plain?\nanswer: Yes.\n---\n")
+    summary = import_sources(db_path, [ImportTarget((folder,))], now)
+    assert (summary.new, summary.failed) == (2, [])
+    [(front, back, subject)] = rows(
+        db_path, "SELECT front, back, subject FROM cards WHERE key = 'id:77'"
+    )
+    assert (front, subject) == ("Fieldseparator and NUL?", "Medicine")
+    assert back == "Bell, escape[31m red, CSI2J, DEL."
+
+    package = tmp_path / "controls.apkg"
+    assert export_anki(db_path, package, now).notes == 2
+    with anki_collection(tmp_path) as col:
+        anki_import(col, package)
+        assert col.note_count() == 2
+        questions = {col.get_note(note_id)["Question"] for note_id in col.find_notes("")}
+        assert "<p>Fieldseparator and NUL?</p>" in questions
