@@ -7,6 +7,7 @@ them in one transaction and records the version in `PRAGMA user_version`.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 
@@ -120,4 +121,21 @@ def _add_card_titles(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: tuple[Migration, ...] = (_create_tables, _add_card_titles)
+def _resolve_source_paths(conn: sqlite3.Connection) -> None:
+    """Files are known by their real path (symlinks and `..` resolved) since imports resolve
+    them; a path stored in another spelling is rewritten, or its file would come back as a
+    second file holding copies of its own cards."""
+    paths = {path for (path,) in conn.execute("SELECT path FROM sources")}
+    paths |= {path for (path,) in conn.execute("SELECT DISTINCT source FROM cards")}
+    renamed = {path: real for path in paths if (real := os.path.realpath(path)) != path}
+    taken = paths - set(renamed)
+    for old, new in renamed.items():
+        conn.execute("UPDATE cards SET source = ? WHERE source = ?", (new, old))
+        if new in taken:  # both spellings were stored: the real one's record stands
+            conn.execute("DELETE FROM sources WHERE path = ?", (old,))
+        else:
+            conn.execute("UPDATE sources SET path = ? WHERE path = ?", (new, old))
+            taken.add(new)
+
+
+MIGRATIONS: tuple[Migration, ...] = (_create_tables, _add_card_titles, _resolve_source_paths)
