@@ -29,8 +29,9 @@ if TYPE_CHECKING:
     from studycards.store.queries import CardListing, DeckCounts
     from studycards.study import Released
 
-out = Console(highlight=False, emoji=False)
-err = Console(stderr=True, highlight=False, emoji=False)
+# Messages are never wrapped: a failure, a path or a stale card stays one line to grep for.
+out = Console(highlight=False, emoji=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, emoji=False, soft_wrap=True)
 
 
 def _data(value: object) -> str:
@@ -40,7 +41,7 @@ def _data(value: object) -> str:
 
 def print_error(problem: object) -> None:
     """One `error:` line on stderr."""
-    err.print(f"[bold red]error:[/] {_data(problem)}", soft_wrap=True)
+    err.print(f"[bold red]error:[/] {_data(problem)}")
 
 
 @contextmanager
@@ -76,7 +77,7 @@ def print_import_summary(summary: ImportSummary, collection: Path) -> None:
         f" (skipped), {plural(len(summary.skipped), 'not question file')}",
         style="dim",
     )
-    out.print(f"collection: {_data(collection)}", style="dim", soft_wrap=True)
+    out.print(f"collection: {_data(collection)}", style="dim")
     for path in summary.skipped:
         out.print(f"  skipped {_data(path)} (not .md, .markdown or .txt)", style="dim")
     for problem in summary.failed:
@@ -107,7 +108,6 @@ def print_export_summary(summary: ExportSummary) -> None:
         f"Exported {plural(summary.notes, 'note')} in {plural(summary.decks, 'deck')}{media}"
         f" to {_data(summary.path)}"
         f" ({file_size(summary.size)})",
-        soft_wrap=True,
     )
 
 
