@@ -75,20 +75,28 @@ def opened(path: Path) -> Iterator[sqlite3.Connection]:
 
 def _migrate(conn: sqlite3.Connection, path: Path, migrations: Sequence[Migration]) -> None:
     """Walk the schema forward in one transaction; refuse a collection from a newer studycards."""
+    with write_transaction(conn):
+        version = conn.execute("PRAGMA user_version").fetchone()[0]  # re-read under lock
+        if version > len(migrations):
+            raise SchemaError(
+                f"{path} was written by a newer studycards (schema {version}; this version "
+                f"knows schema {len(migrations)} at most): upgrade studycards to open it"
+            )
+        for migration in migrations[version:]:
+            migration(conn)
+        conn.execute(f"PRAGMA user_version={len(migrations)}")
+
+
+@contextmanager
+def write_transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE on a plain connection, COMMIT on leaving, ROLLBACK on any error: the
+    write lock comes first, so that what is read inside still holds when it is written."""
     isolation = conn.isolation_level
-    conn.isolation_level = None  # explicit BEGIN/COMMIT below
+    conn.isolation_level = None  # explicit BEGIN/COMMIT
     try:
         conn.execute("BEGIN IMMEDIATE")
         try:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]  # re-read under lock
-            if version > len(migrations):
-                raise SchemaError(
-                    f"{path} was written by a newer studycards (schema {version}; this version "
-                    f"knows schema {len(migrations)} at most): upgrade studycards to open it"
-                )
-            for migration in migrations[version:]:
-                migration(conn)
-            conn.execute(f"PRAGMA user_version={len(migrations)}")
+            yield conn
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")

@@ -15,6 +15,7 @@ from studycards.errors import DeckNotFoundError
 from studycards.model import CardState, DeckSettings
 from studycards.scheduler.day import study_day
 from studycards.scheduler.queue import within_limit
+from studycards.store.db import write_transaction
 from studycards.store.rows import SUSPENDED, from_day, settings_from
 
 _CHUNK = 900
@@ -299,19 +300,9 @@ def remove_empty_decks(conn: sqlite3.Connection, keep: Iterable[str] = ()) -> li
     """
     if not _empty_decks(conn, keep):
         return []
-    isolation = conn.isolation_level
-    conn.isolation_level = None  # explicit BEGIN IMMEDIATE / COMMIT
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            empty = _empty_decks(conn, keep)
-            conn.executemany("DELETE FROM decks WHERE id = ?", [(i,) for i in empty.values()])
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-    finally:
-        conn.isolation_level = isolation
+    with write_transaction(conn):
+        empty = _empty_decks(conn, keep)
+        conn.executemany("DELETE FROM decks WHERE id = ?", [(i,) for i in empty.values()])
     return sorted(empty)
 
 
