@@ -21,7 +21,8 @@ from studycards.errors import SourceError
 from studycards.model import Related
 from studycards.sources.article import parse_article
 from studycards.sources.records import QaRecord, Record
-from studycards.sources.text import MAX_FILE_BYTES, preview, shorten, strip_controls
+from studycards.sources.text import MAX_FILE_BYTES, preview, shorten
+from studycards.text import printable
 
 _YAML = YAMLHandler()
 _RELATED_KEY = re.compile(r"related_article(\d{1,9})")  # a longer number is no such key
@@ -228,7 +229,7 @@ def _text_field(path: Path, metadata: dict[str, Any], name: str) -> str:
     if not isinstance(value, str):
         problem = f"field `{name}` must be text, not a {_kind(value)}: {preview(value)}"
         raise SourceError(path, problem)
-    return strip_controls(value)  # YAML escapes ("\\0", "\\x1f", "\\e") make control characters
+    return printable(value)  # YAML escapes ("\\0", "\\x1f", "\\e") make control characters
 
 
 def _record_id(path: Path, metadata: dict[str, Any]) -> str | None:
@@ -237,7 +238,7 @@ def _record_id(path: Path, metadata: dict[str, Any]) -> str | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise SourceError(path, f"field `id` must be a number or text, not a {_kind(value)}")
-    return strip_controls(str(value)).strip() or None
+    return printable(str(value)).strip() or None
 
 
 def _date_field(path: Path, metadata: dict[str, Any]) -> str:
@@ -257,7 +258,7 @@ def _tags(path: Path, metadata: dict[str, Any]) -> tuple[str, ...]:
         raw += _text_field(path, seo, "page_keywords").split(",")
     tags = metadata.get("tags")
     if isinstance(tags, list) and all(isinstance(tag, str) for tag in tags):
-        raw += map(strip_controls, tags)
+        raw += map(printable, tags)
     elif tags is not None:
         raw += _text_field(path, metadata, "tags").split(",")
     seen: dict[str, str] = {}

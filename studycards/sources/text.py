@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import codecs
 import os
-import re
 import reprlib
 import stat
 from pathlib import Path
 
 from studycards.errors import SourceError
+from studycards.text import printable
 
 MAX_FILE_BYTES = 16 * 1024 * 1024  # far above any real question file; stops runaway inputs
 
@@ -26,8 +26,6 @@ _NOT_REGULAR = {
     stat.S_IFSOCK: "a socket",
     stat.S_IFDIR: "a folder",
 }
-# C0 controls but tab and newline, DEL, C1 controls: one character class, no repetition.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # The same C0 controls and DEL as UTF-8 bytes (never part of another character's encoding),
 # less CR, which becomes a line end. Deleting bytes costs a fifth of the pattern's scan.
 _CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
@@ -85,13 +83,7 @@ def decode_source(path: Path, data: bytes) -> str:
         raise SourceError(path, "empty file: nothing to make cards from")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return strip_controls(text) if _C1_LEAD in data else text
-
-
-def strip_controls(text: str) -> str:
-    """`text` without control characters other than tab and newline: an escape sequence must
-    never reach a terminal, nor Anki's field separator (0x1f) a note."""
-    return text if text.isprintable() else _CONTROLS.sub("", text)  # printable: the usual field
+    return printable(text) if _C1_LEAD in data else text
 
 
 def shorten(text: str, width: int = 200) -> str:

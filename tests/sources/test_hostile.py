@@ -16,7 +16,8 @@ from studycards.errors import SourceError
 from studycards.sources import text
 from studycards.sources.frontmatter import MAX_VALUES, parse_document
 from studycards.sources.records import QaRecord
-from studycards.sources.text import decode_source, read_source, strip_controls
+from studycards.sources.text import decode_source, read_source
+from studycards.text import printable
 
 P = Path("/notes/hostile.md")
 CONTROLS = {chr(c) for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)]} - {"\n", "\t"}
@@ -157,7 +158,7 @@ def test_decoded_text_holds_no_control_character_but_tab_and_newline(source):
     except SourceError:
         return
     assert not CONTROLS & set(decoded)
-    assert strip_controls(decoded) == decoded
+    assert printable(decoded) == decoded
 
 
 def test_a_fifo_is_refused_without_blocking(tmp_path: Path):
