@@ -30,6 +30,8 @@ from typing import Any
 
 import genanki
 
+from studycards.text import printable
+
 MODEL_ID = 1764010421
 STUDYCARDS_TAG = "studycards"
 FIELDS = ("Question", "Answer", "Source", "Subject", "Related")
@@ -130,12 +132,14 @@ class _StampedNote(genanki.Note):
 
 
 def _fields(note: AnkiNote) -> list[str]:
-    # one escape call for all the plain-text parts (NUL cannot occur in them: sources with
-    # NUL bytes are refused), as this runs for every note of an export
-    parts = html.escape("\0".join([note.source, note.subject, *note.related])).split("\0")
-    source, subject, *titles = parts
+    # No control character reaches a field (Anki's separator 0x1f would break the whole package),
+    # even from a collection imported before imports stripped them. One escape call for all the
+    # plain-text parts, joined by NUL, which printable() has just removed from them.
+    plain = [printable(part) for part in (note.source, note.subject, *note.related)]
+    source, subject, *titles = html.escape("\0".join(plain)).split("\0")
     related = "".join(f"<li>{title}</li>" for title in titles)
-    return [note.question, note.answer, source, subject, f"<ul>{related}</ul>" if related else ""]
+    question, answer = printable(note.question), printable(note.answer)
+    return [question, answer, source, subject, f"<ul>{related}</ul>" if related else ""]
 
 
 class _BatchedInserts:

@@ -3,6 +3,7 @@ its card text is clean, and the package holding it goes into Anki's own engine w
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from studycards.exporting import export_anki
@@ -39,3 +40,28 @@ def test_escaped_controls_leave_clean_cards_that_anki_accepts(db_path, tmp_path:
         assert col.note_count() == 2
         questions = {col.get_note(note_id)["Question"] for note_id in col.find_notes("")}
         assert "<p>Fieldseparator and NUL?</p>" in questions
+
+
+def test_controls_stored_by_an_older_import_never_reach_anki(db_path, tmp_path: Path, now):
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "plain.md").write_text("---\nquestion: Plain?\nanswer: Yes.\nsubject: Med\n---\n")
+    import_sources(db_path, [ImportTarget((folder,))], now)
+    conn = sqlite3.connect(db_path)  # as a collection imported before controls were stripped
+    with conn:
+        conn.execute(
+            "UPDATE cards SET front = ?, back = ?, subject = ?",
+            ("Sep\x1fQ\x00?", "A\x1fB", "M\x1fed"),
+        )
+    conn.close()
+    package = tmp_path / "old.apkg"
+    export_anki(db_path, package, now)
+    with anki_collection(tmp_path) as col:
+        anki_import(col, package)
+        [note_id] = col.find_notes("")
+        note = col.get_note(note_id)
+        assert (note["Question"], note["Answer"], note["Subject"]) == (
+            "<p>SepQ\ufffd?</p>",  # CommonMark turns NUL into U+FFFD
+            "<p>AB</p>",
+            "Med",
+        )
