@@ -250,8 +250,8 @@ def _release(
     wanted = list(card_ids)
     if not wanted and deck is None:
         raise StudycardsError("name the cards by id (`studycards cards` lists them) or a deck")
-    if deck is not None:
-        with opened(db_path) as conn:
+    with opened(db_path) as conn:  # never creates a collection: there is nothing to release
+        if deck is not None:
             wanted += [card.id for card in card_listing(conn, deck) if held(card)]
     done: list[int] = []
     not_held: list[int] = []

@@ -73,3 +73,11 @@ def test_both_commands_have_help(db_path: Path, now):
     for command in ("unsuspend", "unbury"):
         result = invoke(db_path, now, command, "--help")
         assert result.exit_code == 0 and "CARD_IDS" in result.output.upper(), command
+
+
+def test_releasing_from_no_collection_creates_none(tmp_path: Path, now):
+    missing = tmp_path / "nowhere" / "collection.sqlite"
+    for command in ("unsuspend", "unbury"):
+        result = invoke(missing, now, command, "1")
+        assert result.exit_code == 1 and "no collection yet" in result.output, command
+    assert not missing.parent.exists()
