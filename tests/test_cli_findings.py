@@ -246,8 +246,8 @@ def test_decks_emptied_by_moves_go_but_preset_decks_stay(db_path, seeds, now, tm
     empty = tmp_path / "empty"
     empty.mkdir()
     target = ImportTarget((empty,), "Kept::Preset", DeckSettings("Kept::Preset"))
-    import_sources(db_path, [target], now)  # a preset with no cards yet keeps its deck
-    assert decks_of_cards(db_path) == {"Kept::Preset": 0, "Medicine": 2, "notes": 4}
+    import_sources(db_path, [target], now)  # a preset with no cards yet keeps its deck (and parent)
+    assert decks_of_cards(db_path) == {"Kept": 0, "Kept::Preset": 0, "Medicine": 2, "notes": 4}
     invoke(db_path, now, "import", str(seeds), "--deck", "Medicine")
     assert decks_of_cards(db_path) == {"Medicine": 6}
 

@@ -276,3 +276,21 @@ def test_answer_of_several_megabytes_imports(db_path, tmp_path, now, size_mb):
     assert summary.new == 1
     [(length,)] = rows(db_path, "SELECT length(back) FROM cards")
     assert length > size_mb * 900_000
+
+
+def test_deck_names_are_one_deck_whatever_their_case(db_path, tmp_path, now):
+    for name, subject in (("a.md", "medicine"), ("b.md", "Medicine"), ("c.md", "MEDICINE::cells")):
+        (tmp_path / name).write_text(
+            f"---\nquestion: {name}?\nanswer: A.\nsubject: {subject}\n---\n"
+        )
+    run(db_path, tmp_path / "a.md", tmp_path / "b.md", now=now)
+    run(db_path, tmp_path / "c.md", now=now)
+    run(db_path, tmp_path / "a.md", now=now, deck="MEDICINE")
+    assert rows(db_path, "SELECT name FROM decks ORDER BY name") == [
+        ("Medicine",),
+        ("Medicine::cells",),
+    ]
+    assert rows(db_path, "SELECT count(*) FROM cards GROUP BY deck_id ORDER BY deck_id") == [
+        (2,),
+        (1,),
+    ]

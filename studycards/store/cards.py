@@ -204,27 +204,32 @@ def ensure_decks(
 ) -> dict[str, int]:
     """Ids of the named decks (and their `Parent::` decks), created as needed.
 
-    A deck named in `settings` (from a preset) takes those settings; others keep theirs.
+    Names match whatever their case, as in Anki, where `Bio` and `bio` are one deck (an export
+    of both would come back renamed `bio_`): a name takes the spelling its deck (or parent)
+    already has. A deck named in `settings` (from a preset) takes those settings.
     """
-    wanted: set[str] = set(settings)
-    for name in names:
+    rows = {row.name.casefold(): row for row in session.scalars(select(DeckRow))}
+    decks: dict[str, DeckRow] = {}
+    for name in sorted({*settings, *names}):
         parts = name.split("::")
-        wanted.update("::".join(parts[:depth]) for depth in range(1, len(parts) + 1))
-    rows = {
-        row.name: row for row in session.scalars(select(DeckRow).where(DeckRow.name.in_(wanted)))
-    }
-    for name in sorted(wanted):
-        columns = settings_columns(settings.get(name) or DeckSettings(name))
-        row = rows.get(name)
-        if row is None:
-            row = DeckRow(**columns)
-            session.add(row)
-            rows[name] = row
-        elif name in settings:
-            for column, value in columns.items():
-                setattr(row, column, value)
+        parent: DeckRow | None = None
+        for depth in range(1, len(parts) + 1):
+            prefix = "::".join(parts[:depth])
+            row = rows.get(prefix.casefold())
+            preset = settings.get(prefix)
+            if row is None:
+                spelt = f"{parent.name}::{parts[depth - 1]}" if parent else prefix
+                row = DeckRow(**settings_columns(preset or DeckSettings(spelt)))
+                session.add(row)
+                rows[prefix.casefold()] = row
+            elif preset is not None:
+                for column, value in settings_columns(preset).items():
+                    setattr(row, column, value)
+            parent = row
+        assert parent is not None  # a name has at least one part
+        decks[name] = parent
     session.flush()
-    return {name: row.id for name, row in rows.items() if row.id is not None}
+    return {name: row.id for name, row in decks.items() if row.id is not None}
 
 
 def delete_cards(session: Session, card_ids: Sequence[int], vanished: Sequence[str]) -> None:
