@@ -55,6 +55,7 @@ def main_options(
             "-c",
             help="Collection file (default: $STUDYCARDS_COLLECTION, else your user data folder).",
             show_default=False,
+            metavar="FILE",
         ),
     ] = None,
     version: Annotated[
@@ -106,11 +107,14 @@ def import_command(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Files or folders to import (default: every preset's sources).", show_default=False
+            help="Files or folders to import (default: every preset's sources).",
+            show_default=False,
+            metavar="PATH",
         ),
     ] = None,
     deck: Annotated[
-        str | None, typer.Option("--deck", "-d", help="Put every card in this deck.")
+        str | None,
+        typer.Option("--deck", "-d", help="Put every card in this deck.", metavar="NAME"),
     ] = None,
     prune: Annotated[
         bool,
@@ -132,6 +136,7 @@ def import_command(
             help="Deck presets folder (default: $STUDYCARDS_DECKS or ./decks); a file a"
             " preset covers goes to its deck unless --deck says otherwise.",
             show_default=False,
+            metavar="DIR",
         ),
     ] = None,
 ) -> None:
@@ -142,6 +147,8 @@ def import_command(
 
     collection, now = _context(ctx)
     try:
+        if yes and not prune:
+            raise StudycardsError("--yes confirms a prune: give it with --prune")
         folder = presets_folder(presets)
         found = load_presets(folder) if folder.is_dir() else []
         if not paths and not found:
@@ -193,7 +200,11 @@ def cards_command(
     deck: Annotated[
         str | None,
         typer.Option(
-            "--deck", "-d", help="Only this deck and its children.", callback=_deck_option
+            "--deck",
+            "-d",
+            help="Only this deck and its children.",
+            callback=_deck_option,
+            metavar="NAME",
         ),
     ] = None,
 ) -> None:
@@ -222,16 +233,21 @@ def export_command(
             "-o",
             help="The Anki package to write; .apkg is added to a name not ending in it.",
             show_default=False,
+            metavar="FILE",
         ),
     ],
     deck: Annotated[
         str | None,
         typer.Option(
-            "--deck", "-d", help="Only this deck and its children.", callback=_deck_option
+            "--deck",
+            "-d",
+            help="Only this deck and its children.",
+            callback=_deck_option,
+            metavar="NAME",
         ),
     ] = None,
     tag: Annotated[
-        str | None, typer.Option("--tag", "-t", help="Only cards with this tag.")
+        str | None, typer.Option("--tag", "-t", help="Only cards with this tag.", metavar="TAG")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     with_media: Annotated[
@@ -262,14 +278,18 @@ def export_command(
 
 CardIds = Annotated[
     list[int] | None,
-    typer.Argument(help="Card ids, as `studycards cards` lists them.", show_default=False),
+    typer.Argument(
+        help="Card ids, as `studycards cards` lists them.",
+        show_default=False,
+        metavar="CARD_ID",
+    ),
 ]
 
 
 def _held_deck_option(what: str) -> Any:
     """`--deck` for unsuspend and unbury: every card of the deck tree that is held so."""
     help_text = f"Every {what} card of this deck and its children."
-    return typer.Option("--deck", "-d", help=help_text, callback=_deck_option)
+    return typer.Option("--deck", "-d", help=help_text, callback=_deck_option, metavar="NAME")
 
 
 @app.command("unsuspend")
@@ -322,6 +342,7 @@ def review_command(
             "-d",
             help="Go straight into this deck's session (with children).",
             callback=_deck_option,
+            metavar="NAME",
         ),
     ] = None,
 ) -> None:

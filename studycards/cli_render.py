@@ -85,13 +85,14 @@ def print_import_summary(summary: ImportSummary, collection: Path) -> None:
     if summary.stale:
         cards = plural(len(summary.stale), "card")
         reviews = plural(summary.stale_reviews, "review")
+        their = "its" if len(summary.stale) == 1 else "their"
         if summary.pruned:
-            fate = f"deleted, with their {reviews}"
+            fate = f"deleted, with {their} {reviews}"
         elif summary.prune_held:
             fate = "kept: --prune waits for --yes"
         else:
-            fate = f"kept; --prune deletes them and their {reviews}"
-        out.print(f"[yellow]{cards} no longer in their source ({fate}):[/]")
+            fate = f"kept; --prune deletes {cards} and {reviews}"
+        out.print(f"[yellow]{cards} no longer in {their} source ({fate}):[/]")
         for card in summary.stale:
             out.print(f"  #{card.id} {_data(_short(card.front))}  [dim]{_data(card.source)}[/]")
         for doubt in summary.prune_held:

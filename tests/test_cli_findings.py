@@ -186,7 +186,7 @@ def test_summaries_say_one_note_one_deck_one_file(db_path, seeds, now, tmp_path)
         "---\nquestion: Only this?\nanswer: Yes.\n---\n"
     )
     stale = invoke(db_path, now, "import", str(seeds), "--deck", "Solo")
-    assert "1 card no longer in their source" in stale.output
+    assert "1 card no longer in its source" in stale.output
 
 
 def test_a_tag_with_spaces_matches_the_stored_tag(db_path, seeds, now, tmp_path):

@@ -86,7 +86,7 @@ def test_prune_of_half_a_deck_or_less_goes_ahead_and_says_what_it_deleted(db_pat
         (notes / f"q{n}.md").unlink()
     result = invoke(db_path, now, str(notes), "--deck", "Notes")
     assert result.exit_code == 0
-    kept = "2 cards no longer in their source (kept; --prune deletes them and their 1 review)"
+    kept = "2 cards no longer in their source (kept; --prune deletes 2 cards and 1 review)"
     assert kept in said(result.stdout)
     assert "not pruned" not in result.stderr and "--yes" not in result.stderr
     assert counts(db_path) == (4, 2)
@@ -114,3 +114,8 @@ def test_an_empty_source_folder_holds_the_prune_even_of_a_few_cards(db_path, not
     assert said(result.stderr).startswith(f"not pruned: {other} holds no question files")
     assert "would lose" not in result.stderr  # 1 of its 5 cards: only the empty folder doubts
     assert counts(db_path) == (5, 2)
+
+
+def test_yes_without_prune_is_refused(db_path, notes, now):
+    result = invoke(db_path, now, str(notes), "--yes")
+    assert result.exit_code == 1 and "--yes confirms a prune" in said(result.stderr)
