@@ -143,14 +143,14 @@ def import_command(
     """Turn question files into cards. Re-importing updates text and keeps review history."""
     from studycards.cli_render import plural, print_import_summary, progress_bar
     from studycards.importer import ImportInterruptedError, import_sources
-    from studycards.presets import import_targets, load_presets
+    from studycards.presets import import_targets, presets_at_hand
 
     collection, now = _context(ctx)
     try:
         if yes and not prune:
             raise StudycardsError("--yes confirms a prune: give it with --prune")
         folder = presets_folder(presets)
-        found = load_presets(folder) if folder.is_dir() else []
+        found = presets_at_hand(folder, collection)
         if not paths and not found:
             raise StudycardsError(
                 f"nothing to import: give files or folders, or put deck presets in {folder}/"

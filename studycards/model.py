@@ -144,6 +144,9 @@ class DeckSettings:
     reviews_per_day: int = 200
     learning_steps: tuple[timedelta, ...] = DEFAULT_STEPS
     rollover_hour: int = 4
+    # A preset's sources (real paths), kept with its deck: an import from any folder, where
+    # `./decks` is not at hand, still leaves the preset's files in its deck.
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

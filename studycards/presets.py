@@ -29,12 +29,33 @@ _KNOWN = {"name", "new_per_day", "reviews_per_day", "learning_steps", "rollover_
 class Preset:
     settings: DeckSettings
     sources: tuple[Path, ...]
-    path: Path
 
 
 def load_presets(folder: Path) -> list[Preset]:
     """Every `*.toml` preset in `folder`, by file name."""
     return [load_preset(path) for path in sorted(folder.glob("*.toml"))]
+
+
+def presets_at_hand(folder: Path, collection: Path) -> list[Preset]:
+    """The presets in `folder`; without that folder, those the collection's decks remember
+    from their last import (by deck name), so that where the user runs an import from does
+    not decide which deck a preset's file goes to."""
+    if folder.is_dir():
+        return load_presets(folder)
+    from studycards.errors import NoCollectionError
+    from studycards.store.db import opened
+    from studycards.store.queries import deck_settings
+
+    try:
+        with opened(collection) as conn:
+            decks = deck_settings(conn)
+    except NoCollectionError:
+        return []
+    return [
+        Preset(settings, tuple(map(Path, settings.sources)))
+        for _, settings in sorted(decks.items())
+        if settings.sources
+    ]
 
 
 def import_targets(
@@ -95,6 +116,9 @@ def load_preset(path: Path) -> Preset:
     if not name:
         raise PresetError(path, "`name` is empty")
     defaults = DeckSettings(name)
+    sources = _get(path, data, "sources", list, [])
+    if not sources or not all(isinstance(source, str) for source in sources):
+        raise PresetError(path, "`sources` must be a non-empty list of paths")
     steps = _get(path, data, "learning_steps", str, "1m 10m")
     try:
         learning_steps = parse_steps(steps)
@@ -106,12 +130,9 @@ def load_preset(path: Path) -> Preset:
         reviews_per_day=_count(path, data, "reviews_per_day", defaults.reviews_per_day),
         learning_steps=learning_steps,
         rollover_hour=_count(path, data, "rollover_hour", defaults.rollover_hour, highest=23),
+        sources=tuple(str((path.parent / source).resolve()) for source in sources),
     )
-    sources = _get(path, data, "sources", list, [])
-    if not sources or not all(isinstance(source, str) for source in sources):
-        raise PresetError(path, "`sources` must be a non-empty list of paths")
-    folder = path.parent
-    return Preset(settings, tuple((folder / source).resolve() for source in sources), path)
+    return Preset(settings, tuple(map(Path, settings.sources)))
 
 
 def _get(path: Path, data: dict[str, Any], key: str, kind: type, default: Any) -> Any:

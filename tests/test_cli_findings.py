@@ -265,3 +265,16 @@ def test_removing_empty_decks_never_deletes_one_that_holds_cards(db_path, seeds,
     assert remove_empty_decks(conn) == []
     conn.close()
     assert decks_of_cards(db_path) == {"Medicine": 2, "notes": 4}
+
+
+def test_the_collection_remembers_its_presets_for_imports_run_elsewhere(
+    db_path, tmp_path, now, monkeypatch
+):
+    monkeypatch.chdir(REPO)
+    assert invoke(db_path, now, "import").exit_code == 0  # the demo, with ./decks at hand
+    monkeypatch.chdir(tmp_path)  # no decks/ here
+    one = invoke(db_path, now, "import", str(REPO / "data" / "chemotherapy-goals.md"))
+    assert one.exit_code == 0 and "1 unchanged" in one.output
+    again = invoke(db_path, now, "import")  # the remembered sources
+    assert again.exit_code == 0 and "0 new, 0 updated, 6 unchanged" in again.output
+    assert decks_of_cards(db_path) == {"Oncology": 6}

@@ -138,4 +138,15 @@ def _resolve_source_paths(conn: sqlite3.Connection) -> None:
             taken.add(new)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_create_tables, _add_card_titles, _resolve_source_paths)
+def _add_preset_sources(conn: sqlite3.Connection) -> None:
+    """A preset's deck remembers the preset's sources: an import run where the presets folder
+    is not at hand still leaves their files in the preset's deck."""
+    conn.execute("ALTER TABLE decks ADD COLUMN sources VARCHAR NOT NULL DEFAULT '[]'")
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    _create_tables,
+    _add_card_titles,
+    _resolve_source_paths,
+    _add_preset_sources,
+)

@@ -80,7 +80,7 @@ def deck_losses(conn: sqlite3.Connection, card_ids: Sequence[int]) -> list[tuple
 
 
 _DeckColumns = namedtuple(
-    "_DeckColumns", "name new_per_day reviews_per_day learning_steps rollover_hour"
+    "_DeckColumns", "name new_per_day reviews_per_day learning_steps rollover_hour sources"
 )
 
 

@@ -106,6 +106,7 @@ def settings_columns(settings: DeckSettings) -> dict[str, Any]:
         "reviews_per_day": settings.reviews_per_day,
         "learning_steps": format_steps(settings.learning_steps),
         "rollover_hour": settings.rollover_hour,
+        "sources": json.dumps(settings.sources),
     }
 
 
@@ -116,4 +117,5 @@ def settings_from(row: Any) -> DeckSettings:
         reviews_per_day=row.reviews_per_day,
         learning_steps=parse_steps(row.learning_steps),
         rollover_hour=row.rollover_hour,
+        sources=tuple(json.loads(row.sources)),
     )

@@ -23,6 +23,7 @@ class DeckRow(SQLModel, table=True):
     reviews_per_day: int = 200
     learning_steps: str = "1m 10m"
     rollover_hour: int = 4
+    sources: str = "[]"  # JSON list of a preset's source paths
 
 
 class SourceRow(SQLModel, table=True):

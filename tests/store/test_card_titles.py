@@ -22,6 +22,7 @@ def test_an_older_collection_gains_titles_on_the_next_import(db_path, seeds, now
     old = sqlite3.connect(db_path, isolation_level=None)  # as schema 1 left it
     old.execute("UPDATE cards SET content_hash = 'before titles' WHERE title != ''")
     old.execute("ALTER TABLE cards DROP COLUMN title")
+    old.execute("ALTER TABLE decks DROP COLUMN sources")  # migration 4's
     old.execute("PRAGMA user_version=1")
     old.close()
 
