@@ -9,13 +9,12 @@ one plain line, not ending like a sentence, with more text after it). Comments (
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
-from markdown_it.token import Token
 
 from studycards.errors import SourceError
 from studycards.sources.records import Article, Section
@@ -27,6 +26,8 @@ _MAX_HEADING_CHARS = 100
 _MAX_HEADING_WORDS = 15
 _SENTENCE_ENDS = frozenset(".,;:!\u3002\uff0c\uff1b\uff1a\uff01")  # full-width too
 _PLAIN_INLINE = frozenset({"text", "text_special", "entity"})
+_INLINE_MARKS = frozenset("`*_[]!<>\\&")  # where an inline Markdown token may start
+_INLINE_PARSES = 2_000  # lines with such marks parsed per document; past that, not plain
 
 
 class _TooManyBlocksError(Exception):
@@ -52,7 +53,9 @@ def _block_parser() -> MarkdownIt:
 
 
 _BLOCKS = _block_parser()
-_INLINE = MarkdownIt("commonmark", {"html": True})
+# Brackets are settled before parsing (`_PlainLines`): the link rules, quadratic on nested
+# brackets, are never needed.
+_INLINE = MarkdownIt("commonmark", {"html": True}).disable(["link", "image"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +180,7 @@ def _title_from_headings(
     assert first.heading is not None
     others = [b.level for b in blocks[index + 1 :] if b.heading is not None]
     outranks = all(level > first.level for level in others)
-    if _looks_like_heading(blocks[0]) and not (outranks and others):
+    if _looks_like_heading(blocks[0], _PlainLines()) and not (outranks and others):
         return (*_title_from_prose(path, blocks, first_line), True)
     if outranks:
         return first.heading, [*blocks[:index], *blocks[index + 1 :]], False
@@ -199,21 +202,19 @@ def _title_from_prose(
 
 
 def _plain_text_headings(blocks: list[_Block]) -> list[_Block]:
-    """Mark the paragraphs that are plain-text headings (documents without Markdown ones)."""
-    marked = list(blocks)
-    for index, block in enumerate(blocks):
-        following = blocks[index + 1] if index + 1 < len(blocks) else None
-        if (
-            following is not None
-            and block.gap_after
-            and _looks_like_heading(block)
-            and not _looks_like_heading(following)
-        ):
-            marked[index] = _Block(block.text, block.text.strip())
-    return marked
+    """Mark the paragraphs that are plain-text headings (documents without Markdown ones):
+    heading-like, a blank line after them, and followed by a block that is not."""
+    plain = _PlainLines()
+    shaped = [_looks_like_heading(block, plain) for block in blocks]
+    return [
+        _Block(block.text, block.text.strip())
+        if shaped[index] and block.gap_after and index + 1 < len(blocks) and not shaped[index + 1]
+        else block
+        for index, block in enumerate(blocks)
+    ]
 
 
-def _looks_like_heading(block: _Block) -> bool:
+def _looks_like_heading(block: _Block, plain: Callable[[str], bool]) -> bool:
     """One short plain line, not ending like a sentence: no list, quote, table row, code,
     link, image, emphasis or HTML (markdown-it says what the line is)."""
     text = block.text.strip()
@@ -224,10 +225,24 @@ def _looks_like_heading(block: _Block) -> bool:
         and len(text.split()) <= _MAX_HEADING_WORDS
         and text[-1] not in _SENTENCE_ENDS
         and not text.startswith("|")
-        and all(token.type in _PLAIN_INLINE for token in _inline_tokens(text))
+        and plain(text)
     )
 
 
-def _inline_tokens(text: str) -> Iterator[Token]:
-    for token in _INLINE.parseInline(text):
-        yield from token.children or ()
+class _PlainLines:
+    """Whether a line is plain text, with no inline Markdown. A line without any mark that
+    can start a token is; one with brackets is not (link or image syntax, or near enough);
+    the rest are asked of markdown-it, up to a number of lines per document, after which they
+    count as not plain: a file of countless marked-up lines costs no more than a few."""
+
+    def __init__(self) -> None:
+        self.parses_left = _INLINE_PARSES
+
+    def __call__(self, text: str) -> bool:
+        if _INLINE_MARKS.isdisjoint(text):
+            return True
+        if "[" in text or "]" in text or self.parses_left == 0:
+            return False
+        self.parses_left -= 1
+        tokens = (child for token in _INLINE.parseInline(text) for child in token.children or ())
+        return all(token.type in _PLAIN_INLINE for token in tokens)

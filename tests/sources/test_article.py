@@ -316,3 +316,16 @@ def test_any_markdown_like_text_parses_or_raises_source_error(body):
     except SourceError:
         return
     assert article.sections and all(section.body for section in article.sections)
+
+
+@pytest.mark.parametrize(
+    "mark",
+    ["![", "[", "*a", "_a", "<a"],
+    ids=["images", "brackets", "stars", "underscores", "html"],
+)
+def test_countless_marked_up_lines_are_read_at_once(mark):
+    body = "Title\n\n" + (mark * 49 + "x\n\n") * 40_000  # 40,000 short lines of nested marks
+    started = time.perf_counter()
+    article = parse_article(P, body)
+    assert time.perf_counter() - started < 3.0
+    assert len(article.sections) == 1  # none of them is a plain heading
