@@ -152,6 +152,7 @@ def _walk_targets(
     for target in targets:
         walk = walk_sources(list(target.paths))
         summary.failed += [SourceError(path, "no such file or folder") for path in walk.missing]
+        summary.failed += [SourceError(path, why) for path, why in walk.refused]
         summary.skipped += walk.skipped
         walked.folders += walk.folders
         walked.empty += walk.empty

@@ -28,7 +28,7 @@ PROBLEMS = {
     "digits.md": "a number of 4400 characters",
     "laughs.md": "aliases expand this value past",
     "pipe.md": "a named pipe (FIFO), not a question file",
-    "zero.md": "a device, not a question file",
+    "zero.md": "a link to /dev/zero, outside",  # never opened
 }
 
 
@@ -88,3 +88,21 @@ def test_an_unexpected_parsing_error_fails_that_file_only(db_path, tmp_path, now
     assert error.problem.startswith("could not be parsed (RecursionError: maximum recursion")
     assert len(error.problem) < 300
     assert summary.new == 1
+
+
+def test_undecodable_names_and_links_out_fail_alone_through_the_cli(db_path, tmp_path, now):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "good.md").write_text("---\nquestion: Good?\nanswer: Yes.\n---\n")
+    (notes / os.fsdecode(b"caf\xe9.md")).write_text("---\nquestion: Latin-1?\nanswer: Yes.\n---\n")
+    (notes / "key.md").symlink_to(tmp_path / "id_rsa")
+    (tmp_path / "id_rsa").write_text("PRIVATE KEY")
+    (notes / "a").symlink_to(notes / "b")
+    (notes / "b").symlink_to(notes / "a")
+    result = CliRunner().invoke(
+        app, ["-c", str(db_path), "import", str(notes)], obj={"clock": lambda: now}
+    )
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "cards: 1 new" in result.stdout and "2 files failed" in result.stdout
+    assert "not UTF-8" in result.stderr and "not followed" in result.stderr
+    assert rows(db_path, "SELECT front FROM cards") == [("Good?",)]

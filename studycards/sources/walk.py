@@ -25,6 +25,7 @@ class Walk:
     missing: list[Path] = field(default_factory=list)
     folders: list[Path] = field(default_factory=list)
     empty: list[Path] = field(default_factory=list)
+    refused: list[tuple[Path, str]] = field(default_factory=list)  # (path, why), not read
 
 
 def walk_sources(paths: list[Path]) -> Walk:
@@ -38,7 +39,9 @@ def walk_sources(paths: list[Path]) -> Walk:
     seen: set[str] = set()
     for given in paths:
         path = os.path.realpath(given)
-        if os.path.isdir(path):
+        if not _utf8(path):
+            found.refused.append((_shown(path), _NOT_UTF8))
+        elif os.path.isdir(path):
             found.folders.append(Path(path))
             if not _walk_folder(path, found, seen):
                 found.empty.append(Path(path))
@@ -52,9 +55,15 @@ def walk_sources(paths: list[Path]) -> Walk:
 
 
 def _walk_folder(top: str, found: Walk, seen: set[str]) -> int:
-    """Add the question files under `top` (a canonical folder); return how many it holds."""
+    """Add the question files under `top` (a canonical folder); return how many it holds.
+
+    What a file name cannot be stored as (not UTF-8) or a link leads to outside `top` (say
+    `/etc/shadow`, or a loop) is refused with the reason: a folder's files are the user's own,
+    what they link to may not be.
+    """
     count = 0
     folders = [top]
+    inside = top.rstrip(os.sep) + os.sep
     while folders:
         folder = folders.pop()
         try:
@@ -66,19 +75,47 @@ def _walk_folder(top: str, found: Walk, seen: set[str]) -> int:
         for entry in entries:
             if entry.name.startswith("."):
                 continue
-            if entry.is_dir(follow_symlinks=False):
+            question = os.path.splitext(entry.name)[1].lower() in SOURCE_SUFFIXES
+            folder_too = entry.is_dir(follow_symlinks=False)
+            if not _utf8(entry.path):
+                if question or folder_too:
+                    found.refused.append((_shown(entry.path), _NOT_UTF8))
+            elif folder_too:
                 subfolders.append(entry.path)
-            elif entry.is_symlink() and entry.is_dir():
-                continue  # a symlinked folder: not followed (it may lead anywhere, or loop)
-            elif os.path.splitext(entry.name)[1].lower() not in SOURCE_SUFFIXES:
-                found.skipped.append(Path(entry.path))
+            elif not question:  # listed, but for a linked folder: never followed, nor a file
+                if not (entry.is_symlink() and os.path.isdir(entry.path)):
+                    found.skipped.append(Path(entry.path))
+            elif entry.is_symlink():
+                count += 1
+                target = os.path.realpath(entry.path)  # a loop: a path that is no file
+                if not target.startswith(inside):
+                    why = f"a link to {target}, outside {top}: not followed (name it to import it)"
+                    found.refused.append((Path(entry.path), why))
+                elif os.path.isfile(target):
+                    _add(target, found, seen)
+                else:
+                    found.refused.append((Path(entry.path), "a link that leads to no file"))
             else:
                 count += 1
-                linked = entry.is_symlink() and entry.is_file()  # a link to anything else
-                file = os.path.realpath(entry.path) if linked else entry.path  # keeps its name
-                _add(file, found, seen)
+                _add(entry.path, found, seen)
         folders += reversed(subfolders)
     return count
+
+
+_NOT_UTF8 = "its name is not UTF-8, which the collection cannot store: rename it"
+
+
+def _utf8(path: str) -> bool:
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes, kept as lone surrogates
+        return False
+    return True
+
+
+def _shown(path: str) -> Path:
+    """A path that cannot be encoded, with its undecodable bytes shown as U+FFFD."""
+    return Path(os.fsencode(path).decode("utf-8", "replace"))
 
 
 def _add(file: str, found: Walk, seen: set[str]) -> None:
