@@ -159,7 +159,11 @@ def _refuse_alias_bombs(root: yaml.Node) -> None:
         if isinstance(node, yaml.ScalarNode):
             sizes[key] = len(node.value) + 1
             continue
-        children = node.value if isinstance(node, yaml.SequenceNode) else sum(node.value, ())
+        children = (
+            node.value
+            if isinstance(node, yaml.SequenceNode)
+            else [item for pair in node.value for item in pair]  # linear, unlike sum(pairs, ())
+        )
         if not children_done:
             if key in opened:
                 raise ConstructorError(
