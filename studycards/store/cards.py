@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,6 +114,14 @@ def write_files(
     return result
 
 
+@dataclass(slots=True)
+class _Copies:
+    """A base key's numbered copies in a batch: those whose file is gone, the next number."""
+
+    moved: deque[str]
+    next_number: int
+
+
 class _Claims:
     """Which stored key each card of a batch gets, in the batch's order.
 
@@ -136,6 +145,7 @@ class _Claims:
         }
         self.claimed: dict[str, str] = {}  # key -> path, in this batch
         self.alive: dict[str, bool] = {}
+        self.copies: dict[str, _Copies] = {}  # a base key's numbered copies, read once a batch
 
     def claim(self, file: SourceFile, failed: list[SourceError]) -> list[str] | None:
         """The stored key of each of the file's cards, or None (and why, in `failed`)."""
@@ -168,20 +178,25 @@ class _Claims:
         return str(row.source)
 
     def _variant(self, key: str, path: str) -> str:
-        """A numbered variant of `key` for `path`: a moved copy's, else a new number."""
-        low, high = key_variants(key)
-        rows = self.session.execute(
-            select(*_EXISTING).where(CardRow.key >= low, CardRow.key < high)
-        ).all()
-        self.existing.update((row.key, row) for row in rows)
-        taken = {row.key for row in rows} | {k for k in self.claimed if low <= k < high}
-        for row in rows:
-            if row.key not in self.claimed and self._holder(row.key, path) is None:
-                return str(row.key)
-        number = 2
-        while qualified_key(key, number) in taken:
-            number += 1
-        return qualified_key(key, number)
+        """A numbered copy of `key` for `path`: a moved copy's (its file is gone), else the
+        next number. The copies are read once per key and batch: three hundred translations
+        of one page ask for the same keys three hundred times."""
+        copies = self.copies.get(key)
+        if copies is None:
+            low, high = key_variants(key)
+            rows = self.session.execute(
+                select(*_EXISTING).where(CardRow.key >= low, CardRow.key < high)
+            ).all()
+            self.existing.update((row.key, row) for row in rows)
+            numbers = [int(row.key[len(low) :]) for row in rows if row.key[len(low) :].isdigit()]
+            moved = [row.key for row in rows if not self._alive(row.source)]
+            copies = self.copies[key] = _Copies(deque(moved), max(numbers, default=1) + 1)
+        while copies.moved:
+            moved_key = copies.moved.popleft()
+            if moved_key not in self.claimed:
+                return moved_key
+        copies.next_number += 1
+        return qualified_key(key, copies.next_number - 1)
 
     def _alive(self, source: str) -> bool:
         if source not in self.alive:
