@@ -89,13 +89,15 @@ def convert(record: Record, deck: str | None = None) -> list[CardDraft]:
 
 def _section_cards(article: Article, deck: str, source: str) -> list[CardDraft]:
     cards: list[CardDraft] = []
-    used: dict[str, int] = {}
+    used: set[str] = set()
     title_key = normalise(article.title)
     for section in article.sections:
-        key = f"section:{title_key}::{normalise(section.heading)}"
-        used[key] = used.get(key, 0) + 1
-        if used[key] > 1:  # the same heading twice in one article: number the repeats
-            key = f"{key}#{used[key]}"
+        heading_key = f"section:{title_key}::{normalise(section.heading)}"
+        key, repeat = heading_key, 1
+        while key in used:  # a heading again in one article: number the repeats, past any
+            repeat += 1  # heading that is itself spelt like a numbered repeat (`A#2`)
+            key = f"{heading_key}#{repeat}"
+        used.add(key)
         cards.append(
             CardDraft(
                 key=key,

@@ -81,3 +81,14 @@ def test_content_hash_changes_with_text_only():
 @given(st.text())
 def test_normalise_is_idempotent(text):
     assert normalise(normalise(text)) == normalise(text)
+
+
+def test_a_heading_spelt_like_a_numbered_repeat_keeps_its_own_key():
+    article = Article(
+        Path("/n/t.md"),
+        "T",
+        "",
+        (Section("A", "x"), Section("A", "y"), Section("A#2", "z"), Section("A", "w")),
+    )
+    keys = [card.key for card in convert(article)]
+    assert keys == ["section:t::a", "section:t::a#2", "section:t::a#2#2", "section:t::a#3"]
