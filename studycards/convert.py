@@ -54,9 +54,15 @@ def may_share(key: str) -> bool:
 
 
 def deck_name(name: str) -> str:
-    """A deck name in Anki's `Parent::Child` form with stray spaces removed ('' if blank)."""
-    parts = [" ".join(part.split()) for part in name.split("::")]
+    """A deck name in Anki's `Parent::Child` form with stray spaces removed ('' if blank), in
+    NFC: a macOS folder name is decomposed (NFD), and Anki takes `Café` either way as one."""
+    parts = [" ".join(part.split()) for part in unicodedata.normalize("NFC", name).split("::")]
     return "::".join(part for part in parts if part)
+
+
+def deck_fold(name: str) -> str:
+    """What makes two deck names one deck, as in Anki: case and Unicode form do not count."""
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 def deck_for(record: Record, forced: str | None = None) -> str:

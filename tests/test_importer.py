@@ -294,3 +294,13 @@ def test_deck_names_are_one_deck_whatever_their_case(db_path, tmp_path, now):
         (2,),
         (1,),
     ]
+
+
+def test_a_decomposed_deck_name_is_the_same_deck(db_path, tmp_path, now):
+    composed, decomposed = "Caf\u00e9", "Cafe\u0301"  # macOS folder names come decomposed
+    for name, subject in (("a.md", composed), ("b.md", decomposed)):
+        (tmp_path / name).write_text(
+            f"---\nquestion: {name}?\nanswer: A.\nsubject: {subject}\n---\n"
+        )
+    run(db_path, tmp_path, now=now)
+    assert rows(db_path, "SELECT name FROM decks") == [(composed,)]

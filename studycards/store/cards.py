@@ -12,7 +12,14 @@ from sqlalchemy import Row, delete, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
-from studycards.convert import base_key, describe_key, key_variants, may_share, qualified_key
+from studycards.convert import (
+    base_key,
+    deck_fold,
+    describe_key,
+    key_variants,
+    may_share,
+    qualified_key,
+)
 from studycards.errors import SourceError
 from studycards.model import CardState, DeckSettings, Schedule, SourceFile
 from studycards.store.rows import draft_columns, schedule_columns, settings_columns
@@ -223,20 +230,20 @@ def ensure_decks(
     of both would come back renamed `bio_`): a name takes the spelling its deck (or parent)
     already has. A deck named in `settings` (from a preset) takes those settings.
     """
-    rows = {row.name.casefold(): row for row in session.scalars(select(DeckRow))}
+    rows = {deck_fold(row.name): row for row in session.scalars(select(DeckRow))}
     decks: dict[str, DeckRow] = {}
     for name in sorted({*settings, *names}):
         parts = name.split("::")
         parent: DeckRow | None = None
         for depth in range(1, len(parts) + 1):
             prefix = "::".join(parts[:depth])
-            row = rows.get(prefix.casefold())
+            row = rows.get(deck_fold(prefix))
             preset = settings.get(prefix)
             if row is None:
                 spelt = f"{parent.name}::{parts[depth - 1]}" if parent else prefix
                 row = DeckRow(**settings_columns(preset or DeckSettings(spelt)))
                 session.add(row)
-                rows[prefix.casefold()] = row
+                rows[deck_fold(prefix)] = row
             elif preset is not None:
                 for column, value in settings_columns(preset).items():
                     setattr(row, column, value)

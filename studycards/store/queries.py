@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from studycards.convert import deck_fold
 from studycards.errors import DeckNotFoundError
 from studycards.model import CardState, DeckSettings
 from studycards.scheduler.day import study_day
@@ -220,8 +221,8 @@ def match_deck(wanted: str, names: Sequence[str]) -> str:
     """
     if wanted in names:
         return wanted
-    folded = wanted.casefold()
-    fits = sorted(name for name in names if name.casefold() == folded)
+    folded = deck_fold(wanted)
+    fits = sorted(name for name in names if deck_fold(name) == folded)
     if len(fits) == 1:
         return fits[0]
     raise DeckNotFoundError(wanted, sorted(names, key=lambda name: name.split("::")), fits)
