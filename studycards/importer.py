@@ -13,6 +13,7 @@ import hashlib
 import os
 import sqlite3
 from collections.abc import Callable, Generator, Iterator, Sequence
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -86,8 +87,21 @@ class ImportInterruptedError(StudycardsError):
 
     def __init__(self, files: int) -> None:
         self.files = files
-        counted = f"{files} file" if files == 1 else f"{files} files"
-        super().__init__(f"{counted} imported before the interrupt; run again to finish")
+        super().__init__(_stopped(files, "the interrupt"))
+
+
+class ImportWorkerDiedError(StudycardsError):
+    """A parsing process was killed (by the out-of-memory killer, say): the import stops as on
+    Ctrl-C, its stored files whole, and says so in one line."""
+
+    def __init__(self, files: int) -> None:
+        self.files = files
+        super().__init__(_stopped(files, "a parsing process died (killed, or out of memory)"))
+
+
+def _stopped(files: int, cause: str) -> str:
+    counted = f"{files} file" if files == 1 else f"{files} files"
+    return f"{counted} imported before {cause}; run again to finish"
 
 
 def digest(data: bytes, deck: str | None) -> str:
@@ -137,6 +151,8 @@ def import_sources(
         remove_empty_decks(conn, [t.settings.name for t in targets if t.settings is not None])
     except KeyboardInterrupt:
         raise ImportInterruptedError(files_imported_at(conn, to_ms(now))) from None
+    except BrokenProcessPool:
+        raise ImportWorkerDiedError(files_imported_at(conn, to_ms(now))) from None
     finally:
         conn.close()
     return summary

@@ -106,3 +106,21 @@ def test_undecodable_names_and_links_out_fail_alone_through_the_cli(db_path, tmp
     assert "cards: 1 new" in result.stdout and "2 files failed" in result.stdout
     assert "not UTF-8" in result.stderr and "not followed" in result.stderr
     assert rows(db_path, "SELECT front FROM cards") == [("Good?",)]
+
+
+def test_a_killed_parsing_process_stops_the_import_in_one_line(db_path, tmp_path, now, monkeypatch):
+    import studycards.importer as importer
+
+    for n in range(300):  # enough for the process pool
+        (tmp_path / f"q{n}.md").write_text(f"---\nquestion: Q{n}?\nanswer: A.\n---\n")
+    monkeypatch.setattr(importer, "_parse_chunk", _killed)
+    result = CliRunner().invoke(
+        app, ["-c", str(db_path), "import", str(tmp_path)], obj={"clock": lambda: now}
+    )
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "a parsing process died" in result.stderr and "run again to finish" in result.stderr
+
+
+def _killed(chunk: object) -> None:
+    """A parsing worker's end when the out-of-memory killer takes it."""
+    os._exit(9)
