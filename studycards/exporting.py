@@ -99,7 +99,7 @@ def export_anki(
             )
         summary.size = package.write(output, list(media.items()))
     except OSError as err:
-        raise ExportError(f"cannot write {output}: {err.strerror or err}") from None
+        raise _unwritable(output, err) from None
     finally:
         package.close()
         cache.close()
@@ -110,22 +110,41 @@ def export_anki(
 def package_path(output: Path) -> Path:
     """`output` with `.apkg` added unless it ends in it: Anki opens only `.apkg` packages, so
     `-o notes` or `-o notes.v2` mean `notes.apkg` and `notes.v2.apkg`. A folder stays as it is
-    (and is refused)."""
-    if output.name.lower().endswith(".apkg") or output.is_dir():
-        return output
+    (and is refused). A name the system refuses (too long, say) is an `ExportError`."""
+    try:
+        if output.name.lower().endswith(".apkg") or output.is_dir():
+            return output
+    except OSError as err:
+        raise _unwritable(output, err) from None
     return output.with_name(f"{output.name}.apkg")
 
 
+def output_exists(output: Path) -> bool:
+    """Whether something is at `output` already; a name the system refuses is an
+    `ExportError`."""
+    try:
+        return output.exists()
+    except OSError as err:
+        raise _unwritable(output, err) from None
+
+
 def _check_output(output: Path, force: bool) -> None:
-    if output.is_dir():
-        raise ExportError(f"{output} is a folder; name the .apkg file to write")
-    if output.exists() and not force:
-        raise ExportError(f"{output} already exists; use --force to overwrite it")
-    folder = output.parent
-    if not folder.is_dir():
-        raise ExportError(f"cannot write {output}: folder {folder} does not exist")
-    if not os.access(folder, os.W_OK):
-        raise ExportError(f"cannot write {output}: folder {folder} is not writable")
+    try:
+        if output.is_dir():
+            raise ExportError(f"{output} is a folder; name the .apkg file to write")
+        if output.exists() and not force:
+            raise ExportError(f"{output} already exists; use --force to overwrite it")
+        folder = output.parent
+        if not folder.is_dir():
+            raise ExportError(f"cannot write {output}: folder {folder} does not exist")
+        if not os.access(folder, os.W_OK):
+            raise ExportError(f"cannot write {output}: folder {folder} is not writable")
+    except OSError as err:
+        raise _unwritable(output, err) from None
+
+
+def _unwritable(output: Path, err: OSError) -> ExportError:
+    return ExportError(f"cannot write {output}: {err.strerror or err}")
 
 
 def _with_html(

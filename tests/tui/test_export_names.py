@@ -9,7 +9,7 @@ from studycards.importer import ImportTarget, import_sources
 from studycards.store.study import Outlook
 from studycards.study import SessionSummary
 from studycards.tui.app import make_app
-from studycards.tui.screens.deck_list import export_file_name
+from studycards.tui.screens.deck_list import DeckListScreen, export_file_name
 from studycards.tui.screens.dialogs import ConfirmDialog, ExportDialog
 from studycards.tui.screens.done import describe
 from tests.tui.conftest import settle
@@ -68,3 +68,56 @@ def test_the_end_screen_counts_cards_and_answers_apart():
         "Reviewed 1 card (2 answers) in"
     )
     assert describe(SessionSummary(1, 0, 5, outlook, cards=1)).startswith("Reviewed 1 card in")
+
+
+def test_suggested_file_names_fit_every_file_system():
+    assert export_file_name("長" * 90) == "長" * 66 + ".apkg"  # 198 bytes before `.apkg`
+    assert export_file_name("a" * 300) == "a" * 100 + ".apkg"
+    assert export_file_name("é" * 150) == "é" * 99 + ".apkg"  # 2 bytes each: 198
+    assert export_file_name("a" + "😀" * 80) == "a" + "😀" * 49 + ".apkg"  # 4 bytes each: 197
+    for deck in ("長" * 90, "a" * 300, "x😀" * 100, "Medicine::" * 40):
+        stem = export_file_name(deck).removesuffix(".apkg")
+        assert len(stem) <= 100 and len(stem.encode()) < 200, deck
+
+
+async def test_x_exports_a_deck_whose_name_is_too_long_for_a_file_name(
+    db_path, seeds, now, clock, tmp_path, monkeypatch
+):
+    import_sources(db_path, [ImportTarget((seeds,), "長" * 90)], now)
+    monkeypatch.chdir(tmp_path)
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        assert app.screen.query_one(Input).value == str(tmp_path / ("長" * 66 + ".apkg"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert (tmp_path / ("長" * 66 + ".apkg")).stat().st_size > 0
+        assert any(n.title == "Exported" for n in app._notifications)
+    assert app._exception is None
+
+
+async def test_a_typed_name_too_long_is_an_error_notification(
+    collection, clock, tmp_path, monkeypatch
+):
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.chdir(out)
+    app = make_app(collection, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        for typed in ("a" * 300, "a" * 300 + ".apkg", "長" * 90, "a" * 300 + "/x"):
+            await pilot.press("x")
+            await pilot.pause()
+            app.screen.query_one(Input).value = typed
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, DeckListScreen), typed
+            [note] = [n for n in app._notifications if n.title == "Not exported"]
+            assert note.severity == "error" and note.message.endswith(": File name too long")
+            assert "\n" not in note.message
+            app.clear_notifications()
+        assert app.is_running and app._exception is None
+    assert app.return_code in (0, None) and app._exception is None
+    assert list(out.iterdir()) == []

@@ -17,13 +17,22 @@ from studycards.store.db import opened
 from studycards.store.queries import DeckCounts, deck_overview
 from studycards.text import printable
 
+# A file name's stem, cut to fit every file system (255 bytes or characters, less on some
+# network shares), with room for `.apkg` and the export's temporary `.<name>.part`.
+MAX_NAME_CHARS = 100
+MAX_NAME_BYTES = 199
+
 
 def export_file_name(deck: str) -> str:
     """A file name for a deck's package: `::` as `-`, blanks as `_`, and characters no file
-    name may hold (a `/` in a deck name would name a folder) as `_`."""
+    name may hold (a `/` in a deck name would name a folder) as `_`; cut to at most 100
+    characters and 199 bytes of UTF-8 (a long deck name is no file name: 255 bytes at most)."""
     name = "_".join(deck.replace("::", "-").split())
     safe = "".join("_" if c in '/\\:*?"<>|' or not c.isprintable() else c for c in name)
-    return f"{safe.lstrip('.') or 'deck'}.apkg"
+    stem = safe.lstrip(".")[:MAX_NAME_CHARS]
+    # a cut inside a character's bytes leaves a partial one at the end, which decoding drops
+    stem = stem.encode()[:MAX_NAME_BYTES].decode(errors="ignore")
+    return f"{stem or 'deck'}.apkg"
 
 
 def _count(value: int, style: str) -> Text:
@@ -100,7 +109,7 @@ class DeckListScreen(Screen[None]):
 
     def action_export(self) -> None:
         """Ask where, ask before overwriting, then export the highlighted deck."""
-        from studycards.exporting import package_path
+        from studycards.exporting import output_exists, package_path
         from studycards.tui.screens.dialogs import ConfirmDialog, ExportDialog
 
         deck = self._highlighted()
@@ -111,8 +120,13 @@ class DeckListScreen(Screen[None]):
         def chosen(typed: Path | None) -> None:
             if typed is None:
                 return
-            path = package_path(typed)  # the file the export will write
-            if path.exists():
+            try:
+                path = package_path(typed)  # the file the export will write
+                exists = output_exists(path)
+            except StudycardsError as err:  # a name the system refuses: too long, say
+                self._not_exported(err)
+                return
+            if exists:
                 question = f"{path} exists. Overwrite it?"
                 self.app.push_screen(
                     ConfirmDialog(question), lambda yes: self._export(deck, path) if yes else None
@@ -138,13 +152,7 @@ class DeckListScreen(Screen[None]):
                 force=True,  # the dialog asked before overwriting
             )
         except StudycardsError as err:
-            self.app.call_from_thread(
-                self.notify,
-                printable(str(err)),
-                title="Not exported",
-                severity="error",
-                markup=False,
-            )
+            self.app.call_from_thread(self._not_exported, err)
             return
         notes, decks = summary.notes, summary.decks
         said = (
@@ -153,6 +161,9 @@ class DeckListScreen(Screen[None]):
         self.app.call_from_thread(
             self.notify, printable(said), title="Exported", timeout=6, markup=False
         )
+
+    def _not_exported(self, err: StudycardsError) -> None:
+        self.notify(printable(str(err)), title="Not exported", severity="error", markup=False)
 
     @on(DataTable.RowSelected)
     def _selected(self) -> None:

@@ -2,14 +2,16 @@
 article's lead, related reading and its source.
 
 Everything here comes from a user's files: Markdown goes to rich's `Markdown` (which reads no
-markup), the rest to Textual as `Content` (which reads none either), all of it through
-`printable`. Very long texts show their start only: rendering megabytes would freeze the app.
+markup) with raw HTML read as text, the rest to Textual as `Content` (which reads none either),
+all of it through `printable`. Very long texts show their start only: rendering megabytes would
+freeze the app.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from markdown_it import MarkdownIt
 from rich.console import Group, RenderableType
 from rich.markdown import Markdown
 from rich.text import Text
@@ -25,10 +27,24 @@ MAX_LINES = 400
 MAX_CHARS = 40_000
 
 
+class PlainHtmlMarkdown(Markdown):
+    """rich's `Markdown` with raw HTML read as text. rich parses with HTML on and then drops
+    the HTML it found, so `What does <br> do?` showed as `What does  do?`; with HTML off, a
+    tag is text, as in the CLI and the Anki export. The rest is parsed as rich parses it."""
+
+    def __init__(self, markup: str) -> None:
+        super().__init__("")
+        self.markup = markup
+        self.parsed = _PARSER.parse(markup)
+
+
+_PARSER = MarkdownIt("commonmark", {"html": False}).enable(["strikethrough", "table"])
+
+
 def markdown(text: str) -> RenderableType:
     """`text` as Markdown, cut to its first lines (with a note saying so) when very long."""
     shown, lines = clipped(text, MAX_LINES, MAX_CHARS)
-    rendered = Markdown(printable(shown))
+    rendered = PlainHtmlMarkdown(printable(shown))
     if lines is None:
         return rendered
     note = Text(f"shown: first {lines} lines; `e` opens the file", style="italic")
