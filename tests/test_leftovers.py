@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from studycards.errors import SchemaError
+from studycards.errors import SchemaError, SourceError
+from studycards.sources.frontmatter import parse_document
+from studycards.sources.records import QaRecord
+from studycards.sources.text import decode_source
 from studycards.store.db import connect
 from studycards.store.migrations import MIGRATIONS
 from tests.test_cli import invoke
@@ -48,3 +51,44 @@ def test_an_empty_file_or_a_new_path_still_becomes_a_collection(tmp_path: Path):
         assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         conn.close()
         connect(path).close()  # and opens again
+
+
+def _parse(data: bytes):
+    path = Path("/notes/record.md")
+    return parse_document(path, decode_source(path, data))
+
+
+def test_numbers_are_text_the_user_wrote():
+    record = _parse(b"---\nquestion: 3.14\nanswer: 42\nsubject: 2026\nid: 1.5\n---\n")
+    assert isinstance(record, QaRecord)
+    assert (record.question, record.answer, record.subject, record.id) == (
+        "3.14",
+        "42",
+        "2026",
+        "1.5",
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("true", "a true/false value"),
+        ("[1, 2]", "a list"),
+        ("{a: 1}", "a mapping"),
+        ("2026-11-25 10:00:00", "a date and time"),
+        ("!!binary aGk=", "a binary value"),
+    ],
+)
+def test_values_still_refused_are_named_in_words(value: str, kind: str):
+    with pytest.raises(SourceError, match=f"field `answer` must be text, not {kind}: "):
+        _parse(f"---\nquestion: Q?\nanswer: {value}\n---\n".encode())
+
+
+def test_front_matter_of_plain_text_is_named_in_words():
+    with pytest.raises(SourceError, match=r"not text$"):
+        _parse(b"---\njust a line\n---\nbody\n")
+
+
+def test_a_refused_id_is_named_in_words():
+    with pytest.raises(SourceError, match=r"`id` must be a number or text, not a list$"):
+        _parse(b"---\nquestion: Q?\nanswer: A\nid: [1]\n---\n")
