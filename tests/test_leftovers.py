@@ -92,3 +92,16 @@ def test_front_matter_of_plain_text_is_named_in_words():
 def test_a_refused_id_is_named_in_words():
     with pytest.raises(SourceError, match=r"`id` must be a number or text, not a list$"):
         _parse(b"---\nquestion: Q?\nanswer: A\nid: [1]\n---\n")
+
+
+@pytest.mark.parametrize(
+    ("encoding", "name"),
+    [("utf-16", "UTF-16"), ("utf-16-be", "UTF-16"), ("utf-32", "UTF-32")],
+)
+def test_utf16_and_utf32_files_are_named_not_called_binary(encoding: str, name: str):
+    text = "---\nquestion: Q?\nanswer: A\n---\n"
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    with pytest.raises(SourceError, match=f"{name} text: save the file as UTF-8"):
+        _parse(data)
