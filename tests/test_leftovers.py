@@ -105,3 +105,50 @@ def test_utf16_and_utf32_files_are_named_not_called_binary(encoding: str, name: 
         data = b"\xfe\xff" + data
     with pytest.raises(SourceError, match=f"{name} text: save the file as UTF-8"):
         _parse(data)
+
+
+def _import_with_preset(tmp_path: Path, now, body: str):
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    (decks / "bad.toml").write_text(body, encoding="utf-8")
+    return invoke(tmp_path / "collection.sqlite", now, "import", "--presets", str(decks))
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        (
+            'learning_steps = "99999999999d"\nsources = ["."]\n',
+            "learning step '99999999999d' is too long",
+        ),
+        (
+            'learning_steps = "1m 4000d"\nsources = ["."]\n',
+            "learning step 4000d is longer than 3650d",
+        ),
+        ('sources = ["a\\u0000b"]\n', "`sources` holds a path with a NUL character"),
+    ],
+)
+def test_a_bad_preset_is_a_clear_error_not_a_traceback(tmp_path: Path, now, body, problem):
+    result = _import_with_preset(tmp_path, now, body)
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit)
+    assert problem in result.output
+    assert "bad.toml" in result.output
+
+
+def test_a_preset_name_loses_its_control_characters(tmp_path: Path, now):
+    from studycards.presets import load_preset
+
+    path = tmp_path / "bio.toml"
+    path.write_text('name = "Bio\\u001b[31m\\u0007logy\\tNotes"\nsources = ["."]\n')
+    assert load_preset(path).settings.name == "Bio[31mlogy Notes"
+
+
+def test_symlink_loops_in_a_preset_or_an_import_path_are_no_traceback(tmp_path: Path, now):
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")
+    result = _import_with_preset(tmp_path, now, 'sources = ["../loop"]\n')
+    assert isinstance(result.exception, SystemExit) and result.exit_code == 1, result.output
+    assert "loop: cannot be read" in result.output
+    direct = invoke(tmp_path / "collection.sqlite", now, "import", str(tmp_path / "loop"))
+    assert isinstance(direct.exception, SystemExit) and direct.exit_code == 1, direct.output
+    assert "loop: cannot be read" in direct.output
