@@ -152,3 +152,13 @@ def test_symlink_loops_in_a_preset_or_an_import_path_are_no_traceback(tmp_path: 
     direct = invoke(tmp_path / "collection.sqlite", now, "import", str(tmp_path / "loop"))
     assert isinstance(direct.exception, SystemExit) and direct.exit_code == 1, direct.output
     assert "loop: cannot be read" in direct.output
+
+
+@pytest.mark.parametrize("command", ["unsuspend", "unbury"])
+def test_a_card_id_out_of_sqlite_range_is_an_unknown_id(db_path: Path, seeds: Path, now, command):
+    assert invoke(db_path, now, "import", str(seeds)).exit_code == 0
+    for card_id in ("99999999999999999999", str(2**63), str(-(2**63) - 1)):
+        result = invoke(db_path, now, command, "--", card_id)
+        assert isinstance(result.exception, SystemExit) and result.exit_code == 1, result.output
+        assert f"no card with id {card_id} in this collection" in result.output
+    assert "no card with id 99 in this collection" in invoke(db_path, now, command, "99").output
