@@ -10,9 +10,11 @@ sources = ["../data"]      # relative to this file's folder
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +22,11 @@ from studycards.convert import deck_name
 from studycards.errors import PresetError
 from studycards.importer import ImportTarget
 from studycards.model import DeckSettings
-from studycards.scheduler.day import parse_steps
+from studycards.scheduler.day import format_steps, parse_steps
+from studycards.text import printable
 
 _KNOWN = {"name", "new_per_day", "reviews_per_day", "learning_steps", "rollover_hour", "sources"}
+_LONGEST_STEP = timedelta(days=3650)  # a due date stays far inside what a datetime can hold
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +82,7 @@ def import_targets(
     covered: list[ImportTarget] = []
     uncovered: list[Path] = []
     for path in paths:
-        real = path.resolve()
+        real = Path(os.path.realpath(path))  # never raises: a symlink loop fails in the walk
         parts = [
             (part, preset)
             for preset in presets
@@ -112,25 +116,30 @@ def load_preset(path: Path) -> Preset:
     unknown = sorted(set(data) - _KNOWN)
     if unknown:
         raise PresetError(path, f"unknown setting(s): {', '.join(unknown)}")
-    name = deck_name(_get(path, data, "name", str, path.stem))
+    name = deck_name(printable(_get(path, data, "name", str, path.stem)))
     if not name:
         raise PresetError(path, "`name` is empty")
     defaults = DeckSettings(name)
     sources = _get(path, data, "sources", list, [])
     if not sources or not all(isinstance(source, str) for source in sources):
         raise PresetError(path, "`sources` must be a non-empty list of paths")
+    if any("\0" in source for source in sources):
+        raise PresetError(path, "`sources` holds a path with a NUL character")
     steps = _get(path, data, "learning_steps", str, "1m 10m")
     try:
         learning_steps = parse_steps(steps)
     except ValueError as err:
         raise PresetError(path, str(err)) from None
+    if (step := max(learning_steps, default=_LONGEST_STEP)) > _LONGEST_STEP:
+        longest, given = format_steps((_LONGEST_STEP,)), format_steps((step,))
+        raise PresetError(path, f"learning step {given} is longer than {longest} (10 years)")
     settings = DeckSettings(
         name=name,
         new_per_day=_count(path, data, "new_per_day", defaults.new_per_day),
         reviews_per_day=_count(path, data, "reviews_per_day", defaults.reviews_per_day),
         learning_steps=learning_steps,
         rollover_hour=_count(path, data, "rollover_hour", defaults.rollover_hour, highest=23),
-        sources=tuple(str((path.parent / source).resolve()) for source in sources),
+        sources=tuple(os.path.realpath(path.parent / source) for source in sources),
     )
     return Preset(settings, tuple(map(Path, settings.sources)))
 

@@ -136,7 +136,7 @@ BAD_FILES = {
     "empty.md": (b"", "empty file"),
     "broken.md": (b"---\nquestion: What?\nanswer: [oops\n---\n", ":4: malformed YAML"),
     "noquestion.md": (b"---\nanswer: lonely\n---\n", "no `question:`"),
-    "number.md": (b"---\nquestion: 7\nanswer: x\n---\n", "`question` must be text"),
+    "flag.md": (b"---\nquestion: yes\nanswer: x\n---\n", "`question` must be text"),
     "binary.txt": (b"\x89PNG\r\n\x1a\n\x00\x00", "binary file"),
     "latin1.md": (b"---\nquestion: caf\xe9?\nanswer: x\n---\n", "not UTF-8"),
 }

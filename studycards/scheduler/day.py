@@ -27,7 +27,10 @@ def parse_steps(text: str) -> tuple[timedelta, ...]:
         match = _STEP.fullmatch(token)
         if match is None:
             raise ValueError(f"learning step {token!r} is not a number with s, m, h or d")
-        steps.append(timedelta(seconds=float(match.group(1)) * _UNIT_SECONDS[match.group(2)]))
+        try:
+            steps.append(timedelta(seconds=float(match.group(1)) * _UNIT_SECONDS[match.group(2)]))
+        except OverflowError:  # over a billion days, or a float's range
+            raise ValueError(f"learning step {token!r} is too long") from None
     return tuple(steps)
 
 

@@ -9,7 +9,7 @@ matter is usually just `&nbsp;`.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +100,7 @@ def _split_front_matter(path: Path, text: str) -> tuple[dict[str, Any], str, int
     if not isinstance(data, dict):
         raise SourceError(
             path,
-            f"front matter must be a mapping of `field: value` lines, not a {_kind(data)}",
+            f"front matter must be a mapping of `field: value` lines, not {_kind(data)}",
             front_line,
         )
     body_line = front_line + front.count("\n") + 1
@@ -220,18 +220,33 @@ def _unescape(text: str) -> str:
     return text.replace("\\n", "\n")
 
 
+_KINDS = {
+    str: "text",
+    int: "a number",
+    float: "a number",
+    bool: "a true/false value",
+    list: "a list",
+    dict: "a mapping",
+    date: "a date",
+    datetime: "a date and time",
+    bytes: "a binary value",
+    set: "a set",
+}
+
+
 def _kind(value: object) -> str:
-    return {list: "list", dict: "mapping", bool: "true/false value"}.get(
-        type(value), type(value).__name__
-    )
+    """What a YAML value is, in words: "a number", never "a int"."""
+    return _KINDS.get(type(value), "a value of another kind")
 
 
 def _text_field(path: Path, metadata: dict[str, Any], name: str) -> str:
     value = metadata.get(name)
     if value is None:
         return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)  # `answer: 42` is text the user wrote (3.10 reads as 3.1)
     if not isinstance(value, str):
-        problem = f"field `{name}` must be text, not a {_kind(value)}: {preview(value)}"
+        problem = f"field `{name}` must be text, not {_kind(value)}: {preview(value)}"
         raise SourceError(path, problem)
     return printable(value)  # YAML escapes ("\\0", "\\x1f", "\\e") make control characters
 
@@ -240,8 +255,8 @@ def _record_id(path: Path, metadata: dict[str, Any]) -> str | None:
     value = metadata.get("id")
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise SourceError(path, f"field `id` must be a number or text, not a {_kind(value)}")
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise SourceError(path, f"field `id` must be a number or text, not {_kind(value)}")
     return printable(str(value)).strip() or None
 
 
@@ -258,7 +273,7 @@ def _tags(path: Path, metadata: dict[str, Any]) -> tuple[str, ...]:
     seo = metadata.get("seo")
     if seo is not None:
         if not isinstance(seo, dict):
-            raise SourceError(path, f"field `seo` must be a mapping, not a {_kind(seo)}")
+            raise SourceError(path, f"field `seo` must be a mapping, not {_kind(seo)}")
         raw += _text_field(path, seo, "page_keywords").split(",")
     tags = metadata.get("tags")
     if isinstance(tags, list) and all(isinstance(tag, str) for tag in tags):

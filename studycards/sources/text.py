@@ -29,6 +29,8 @@ _NOT_REGULAR = {
 # The same C0 controls and DEL as UTF-8 bytes (never part of another character's encoding),
 # less CR, which becomes a line end. Deleting bytes costs a fifth of the pattern's scan.
 _CONTROL_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)  # before UTF-16's: LE starts alike
+_WIDE_BOMS = (*_UTF32_BOMS, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _C1_LEAD = b"\xc2"  # U+0080 to U+009F are encoded \xc2\x80 to \xc2\x9f
 
 
@@ -64,6 +66,9 @@ def decode_source(path: Path, data: bytes) -> str:
     (other than tab and newline) removed, or a SourceError."""
     if len(data) > MAX_FILE_BYTES:
         raise _too_large(path, len(data))
+    if data.startswith(_WIDE_BOMS):  # their ASCII letters are half NUL bytes: not "binary"
+        wide = "UTF-32" if data.startswith(_UTF32_BOMS) else "UTF-16"
+        raise SourceError(path, f"{wide} text: save the file as UTF-8")
     if b"\0" in data:
         raise SourceError(path, "binary file (it contains NUL bytes), not a text document")
     if data.startswith(codecs.BOM_UTF8):

@@ -46,6 +46,7 @@ def connect(
     except sqlite3.Error as err:  # "unable to open database file": not writable, or /proc
         raise CollectionError(f"cannot open or create the collection {path}: {err}") from None
     try:
+        _refuse_foreign(conn, path)  # before WAL mode, which would rewrite its header
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
@@ -82,9 +83,20 @@ def _migrate(conn: sqlite3.Connection, path: Path, migrations: Sequence[Migratio
                 f"{path} was written by a newer studycards (schema {version}; this version "
                 f"knows schema {len(migrations)} at most): upgrade studycards to open it"
             )
+        if version == 0:
+            _refuse_foreign(conn, path)
         for migration in migrations[version:]:
             migration(conn)
         conn.execute(f"PRAGMA user_version={len(migrations)}")
+
+
+def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse another program's database: schema version 0 (never migrated by studycards) yet
+    holding tables. An empty file or a new one becomes a collection."""
+    if conn.execute("PRAGMA user_version").fetchone()[0] != 0:
+        return
+    if conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is not None:
+        raise SchemaError(f"{path} is not a studycards collection (it holds other tables)")
 
 
 @contextmanager

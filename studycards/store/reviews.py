@@ -12,6 +12,7 @@ from studycards.model import Card, Grade, ReviewLog
 from studycards.scheduler.day import study_day
 from studycards.scheduler.queue import answer
 from studycards.store.rows import (
+    SQLITE_INTEGERS,
     SUSPENDED,
     draft_from,
     from_day,
@@ -26,7 +27,7 @@ from studycards.store.tables import CardRow, DeckRow, ReviewRow
 
 
 def _card_and_deck(session: Session, card_id: int) -> tuple[CardRow, DeckRow]:
-    row = session.get(CardRow, card_id)
+    row = session.get(CardRow, card_id) if card_id in SQLITE_INTEGERS else None
     if row is None:
         raise CardNotFoundError(card_id)
     deck = session.get(DeckRow, row.deck_id)

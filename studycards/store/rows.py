@@ -10,6 +10,7 @@ from studycards.model import CardDraft, CardState, DeckSettings, Related, Schedu
 from studycards.scheduler.day import format_steps, parse_steps
 
 SUSPENDED = -1  # the `cards.queue` value beside the CardState ones
+SQLITE_INTEGERS = range(-(2**63), 2**63)  # a row id outside them is no row (nor a bind value)
 
 SCHEDULE_COLUMNS = (
     "state", "reps", "ease", "interval", "due", "step", "redrill_at", "last_day", "lapses"

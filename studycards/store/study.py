@@ -21,7 +21,7 @@ from studycards.store.queries import (
     count_showing,
     shows_today,
 )
-from studycards.store.rows import SCHEDULE_COLUMNS, draft_from, schedule_from
+from studycards.store.rows import SCHEDULE_COLUMNS, SQLITE_INTEGERS, draft_from, schedule_from
 
 _Scheduled = namedtuple("_Scheduled", ("id", "deck_id", *SCHEDULE_COLUMNS))
 _Text = namedtuple(
@@ -67,6 +67,8 @@ def _fetch(
 
 def card_text(conn: sqlite3.Connection, card_id: int) -> CardDraft:
     """The text of one card, by primary key."""
+    if card_id not in SQLITE_INTEGERS:
+        raise CardNotFoundError(card_id)
     fields = ", ".join(f"c.{name}" for name in _Text._fields[:-1])
     row = conn.execute(
         f"SELECT {fields}, d.name FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.id = ?",

@@ -86,7 +86,7 @@ def test_bom_and_crlf_give_the_same_record():
         (b"---\nquestion: What?\nanswer: [unclosed\n---\n", "malformed YAML", 4),
         (b"---\nquestion: a\n  bad: indent: here\n---\n", "malformed YAML", 3),
         (b"---\nanswer: Only an answer.\n---\n", "no `question:`", None),
-        (b"---\nquestion: 42\nanswer: x\n---\n", "field `question` must be text", None),
+        (b"---\nquestion: true\nanswer: x\n---\n", "field `question` must be text", None),
         (b"---\nquestion: Q?\nanswer: [a, b]\n---\n", "field `answer` must be text", None),
         (b"---\nquestion: Q?\nanswer: A\nsubject: {a: 1}\n---\n", "`subject` must be text", None),
         (b"---\nquestion: Q?\nanswer: A\nid: [1]\n---\n", "`id` must be a number or text", None),
