@@ -139,7 +139,21 @@ def _fields(note: AnkiNote) -> list[str]:
     source, subject, *titles = html.escape("\0".join(plain)).split("\0")
     related = "".join(f"<li>{title}</li>" for title in titles)
     question, answer = printable(note.question), printable(note.answer)
-    return [question, answer, source, subject, f"<ul>{related}</ul>" if related else ""]
+    fields = [question, answer, source, subject, f"<ul>{related}</ul>" if related else ""]
+    return [_inert(field) for field in fields]
+
+
+# Anki reads these in a field as commands: play a file, typeset LaTeX. From a file, they are text.
+_ANKI_COMMANDS = ("[sound:", "[latex]", "[$]", "[$$]")
+
+
+def _inert(field: str) -> str:
+    """`field` with Anki's own markup shown as text: its opening bracket as an entity."""
+    if "[" not in field:
+        return field
+    for command in _ANKI_COMMANDS:
+        field = field.replace(command, "&#91;" + command[1:])
+    return field
 
 
 class _BatchedInserts:

@@ -65,3 +65,24 @@ def test_controls_stored_by_an_older_import_never_reach_anki(db_path, tmp_path: 
             "<p>AB</p>",
             "Med",
         )
+
+
+def test_anki_commands_in_card_text_arrive_as_text(db_path, tmp_path: Path, now):
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "av.md").write_text(
+        "---\nquestion: 'What does [sound:../../x.mp3] do?'\n"
+        "answer: 'It would play; [latex]x^2[/latex] and [$]y[/$] would typeset.'\n---\n"
+    )
+    import_sources(db_path, [ImportTarget((folder,))], now)
+    package = tmp_path / "av.apkg"
+    export_anki(db_path, package, now)
+    with anki_collection(tmp_path) as col:
+        anki_import(col, package)
+        [card_id] = col.find_cards("")
+        card = col.get_card(card_id)
+        question, answer = card.question(), card.answer()
+        # shown by the browser as the text "[sound:../../x.mp3]": an entity, not Anki's markup
+        assert "&#91;sound:../../x.mp3]" in question and "[anki:play" not in question
+        assert card.question_av_tags() == [] and card.answer_av_tags() == []
+        assert "&#91;latex]x^2[/latex]" in answer and "&#91;$]y[/$]" in answer
