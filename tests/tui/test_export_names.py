@@ -121,3 +121,21 @@ async def test_a_typed_name_too_long_is_an_error_notification(
         assert app.is_running and app._exception is None
     assert app.return_code in (0, None) and app._exception is None
     assert list(out.iterdir()) == []
+
+
+async def test_a_typed_name_of_a_user_who_is_not_here_is_just_a_name(
+    collection, clock, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    app = make_app(collection, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "~nosuchuser-here/deck"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.is_running and app._exception is None
+        assert isinstance(app.screen, DeckListScreen)
+        [note] = [n for n in app._notifications if n.title == "Not exported"]
+        assert "~nosuchuser-here" in note.message  # its folder does not exist

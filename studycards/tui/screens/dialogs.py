@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from pathlib import Path
 from typing import ClassVar
 
@@ -39,7 +40,10 @@ class ExportDialog(ModalScreen[Path | None]):
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         if event.value.strip():
-            self.dismiss(Path(event.value.strip()).expanduser())
+            path = Path(event.value.strip())
+            with suppress(RuntimeError):  # `~someone` who is no user here: the name as typed
+                path = path.expanduser()
+            self.dismiss(path)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
