@@ -30,6 +30,7 @@ from typing import Any
 
 import genanki
 
+from studycards.export.html import anki_safe
 from studycards.text import printable
 
 MODEL_ID = 1764010421
@@ -132,28 +133,13 @@ class _StampedNote(genanki.Note):
 
 
 def _fields(note: AnkiNote) -> list[str]:
-    # No control character reaches a field (Anki's separator 0x1f would break the whole package),
-    # even from a collection imported before imports stripped them. One escape call for all the
-    # plain-text parts, joined by NUL, which printable() has just removed from them.
+    """The note's fields; the question and answer come rendered by `render_card`, fit for Anki.
+    One escape call for all the plain-text parts, joined by NUL, which printable() has just
+    removed from them."""
     plain = [printable(part) for part in (note.source, note.subject, *note.related)]
-    source, subject, *titles = html.escape("\0".join(plain)).split("\0")
+    source, subject, *titles = map(anki_safe, html.escape("\0".join(plain)).split("\0"))
     related = "".join(f"<li>{title}</li>" for title in titles)
-    question, answer = printable(note.question), printable(note.answer)
-    fields = [question, answer, source, subject, f"<ul>{related}</ul>" if related else ""]
-    return [_inert(field) for field in fields]
-
-
-# Anki reads these in a field as commands: play a file, typeset LaTeX. From a file, they are text.
-_ANKI_COMMANDS = ("[sound:", "[latex]", "[$]", "[$$]")
-
-
-def _inert(field: str) -> str:
-    """`field` with Anki's own markup shown as text: its opening bracket as an entity."""
-    if "[" not in field:
-        return field
-    for command in _ANKI_COMMANDS:
-        field = field.replace(command, "&#91;" + command[1:])
-    return field
+    return [note.question, note.answer, source, subject, f"<ul>{related}</ul>" if related else ""]
 
 
 class _BatchedInserts:

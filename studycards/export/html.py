@@ -78,7 +78,21 @@ def render_card(texts: tuple[str, str, str, str]) -> tuple[str, str]:
         question = f'<div class="context">{html.escape(title)}</div>\n{question}'
     if lead:
         answer += f'\n<div class="lead">{_render_lead(lead)}</div>'
-    return question, answer
+    return anki_safe(question), anki_safe(answer)
+
+
+# Anki reads these in a field as commands: play a file, typeset LaTeX. From a file, they are text.
+_ANKI_COMMANDS = ("[sound:", "[latex]", "[$]", "[$$]")
+
+
+def anki_safe(field: str) -> str:
+    """HTML fit for an Anki field: Anki's own markup shown as text, its opening bracket an
+    entity. (Control characters, 0x1f above all, which would break a whole package, never
+    reach a stored card: imports drop them, and migration 5 dropped them from older cards.)"""
+    if "[" in field:
+        for command in _ANKI_COMMANDS:
+            field = field.replace(command, "&#91;" + command[1:])
+    return field
 
 
 _render_lead = lru_cache(maxsize=16)(render)  # every section of an article shares its lead

@@ -8,6 +8,7 @@ them in one transaction and records the version in `PRAGMA user_version`.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from collections.abc import Callable
 
@@ -144,9 +145,27 @@ def _add_preset_sources(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE decks ADD COLUMN sources VARCHAR NOT NULL DEFAULT '[]'")
 
 
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # frozen with the migration
+_CARD_TEXT = ("front", "back", "context", "subject", "tags", "url", "date", "title")
+
+
+def _strip_control_characters(conn: sqlite3.Connection) -> None:
+    """Imports drop control characters from card text; cards imported before keep none either,
+    so that nothing stored can command a terminal or break an Anki package (0x1f)."""
+    conn.create_function("has_controls", 1, lambda text: bool(_CONTROLS.search(text)))
+    conn.create_function("without_controls", 1, lambda text: _CONTROLS.sub("", text))
+    conn.execute(
+        "UPDATE cards SET "
+        + ", ".join(f"{column} = without_controls({column})" for column in _CARD_TEXT)
+        + " WHERE "
+        + " OR ".join(f"has_controls({column})" for column in _CARD_TEXT)
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _create_tables,
     _add_card_titles,
     _resolve_source_paths,
     _add_preset_sources,
+    _strip_control_characters,
 )
