@@ -172,7 +172,7 @@ async def test_session_summary_counts_answers_and_again_rate(collection, clock):
         assert isinstance(app.screen, DoneScreen)
         summary = str(app.screen.query_one("#done-summary", Static).render())
         assert "Reviewed 6 cards (7 answers) in 1m 00s · again 14%" in summary
-        assert "Tomorrow: 6 reviews and up to 0 new" in summary
+        assert "Tomorrow: 6 reviews and no new cards" in summary
         await pilot.press("u")  # undo from the end screen: the last card comes back
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen)

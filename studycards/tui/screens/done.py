@@ -25,9 +25,9 @@ def describe(summary: SessionSummary) -> str:
             f"Reviewed {cards} card{'s' * (cards != 1)}{repeats} in "
             f"{minutes}m {seconds:02d}s · again {summary.again_rate:.0%}"
         )
+    new = f"up to {outlook.new_tomorrow} new" if outlook.new_tomorrow else "no new cards"
     lines.append(
-        f"Tomorrow: {outlook.due_tomorrow} review{'s' * (outlook.due_tomorrow != 1)}"
-        f" and up to {outlook.new_tomorrow} new"
+        f"Tomorrow: {outlook.due_tomorrow} review{'s' * (outlook.due_tomorrow != 1)} and {new}"
     )
     if outlook.next_due is not None:
         lines.append(f"Next review due {outlook.next_due:%a %d %b %Y}")
