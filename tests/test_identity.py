@@ -125,3 +125,21 @@ def test_many_files_sharing_every_heading_are_claimed_in_linear_time(db_path, tm
     assert time.perf_counter() - started < 8  # 1.2 s; 15 s when copies were looked up per card
     assert (summary.new, summary.failed) == (20_000, [])
     assert rows(db_path, "SELECT count(DISTINCT key) FROM cards") == [(20_000,)]
+
+
+def test_a_moved_file_keeps_its_card_from_a_newcomer_with_the_same_heading(db_path, tmp_path, now):
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    mine = notes / "x.md"
+    mine.write_text("# T\n\n## H\n\nmine\n")
+    run(db_path, notes, now=now)
+    [(card, key)] = rows(db_path, "SELECT id, key FROM cards")
+    answer(db_path, key, Grade.GOOD, now)
+    moved = notes / "w.md"
+    shutil.move(mine, moved)
+    (notes / "a.md").write_text("# T\n\n## H\n\nother\n")  # sorts first
+    summary = run(db_path, notes, now=now)
+    assert (summary.failed, summary.new) == ([], 1)
+    assert rows(db_path, "SELECT source, back, reps FROM cards WHERE id = ?", card) == [
+        (str(moved), "mine", 1)
+    ]

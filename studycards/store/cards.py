@@ -133,7 +133,9 @@ class _Claims:
     """Which stored key each card of a batch gets, in the batch's order.
 
     A key is free for a file when no card has it, the file's own card has it, or its card's
-    file is gone (the file moved). Otherwise the file gets a numbered variant: the one whose
+    file is gone (the file moved): to the file that still holds the card's very text first, so
+    that a moved file keeps its history when a new file with the same title and heading comes
+    in the same import. Otherwise the file gets a numbered variant: the one whose
     file is gone if any (a moved copy keeps its history), else the next unused number. Which
     copy holds the plain key is settled once, by who came first; it never changes later, so
     no card's identity (nor its Anki note) ever moves to another file.
@@ -153,6 +155,17 @@ class _Claims:
         self.claimed: dict[str, str] = {}  # key -> path, in this batch
         self.alive: dict[str, bool] = {}
         self.copies: dict[str, _Copies] = {}  # a base key's numbered copies, read once a batch
+        self.moved: dict[str, str] = {}  # key -> path: the moved file that holds its text
+        for file in files:
+            for draft in file.cards:
+                row = self.existing.get(draft.key)
+                if (
+                    row is not None
+                    and row.source != file.path
+                    and not self._alive(row.source)
+                    and row.content_hash == draft.content_hash()
+                ):
+                    self.moved.setdefault(draft.key, file.path)
 
     def claim(self, file: SourceFile, failed: list[SourceError]) -> list[str] | None:
         """The stored key of each of the file's cards, or None (and why, in `failed`)."""
@@ -175,8 +188,8 @@ class _Claims:
         return keys
 
     def _holder(self, key: str, path: str) -> str | None:
-        """The other live file that holds `key`, if any."""
-        claimant = self.claimed.get(key)
+        """The other live file that holds `key` (or, moved, will take it), if any."""
+        claimant = self.claimed.get(key) or self.moved.get(key)
         if claimant is not None:
             return claimant if claimant != path else None
         row = self.existing.get(key)
