@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -182,19 +183,23 @@ def _render_all(
     try:
         yield from map_chunks(_render_chunk, jobs, parallel=parallel, workers=workers)
     finally:
-        reader = _readers.pop((os.getpid(), db_path), None)  # this process's, if it rendered
+        reader = _readers.pop(_reader_key(db_path), None)  # this thread's, if it rendered
         if reader is not None:
             reader.close()
 
 
-# One reading connection per process and collection; keyed by pid too, since a connection
-# must never be used across a fork.
-_readers: dict[tuple[int, Path], sqlite3.Connection] = {}
+# One reading connection per process, thread and collection: a connection must never be used
+# across a fork, and two exports at once in the TUI's threads must not close each other's.
+_readers: dict[tuple[int, int, Path], sqlite3.Connection] = {}
+
+
+def _reader_key(db_path: Path) -> tuple[int, int, Path]:
+    return os.getpid(), threading.get_ident(), db_path
 
 
 def _render_chunk(job: tuple[Path, list[int]]) -> list[tuple[str, str]]:
     db_path, card_ids = job
-    key = (os.getpid(), db_path)
+    key = _reader_key(db_path)
     if key not in _readers:
         _readers[key] = connect(db_path)
     return [render_card(texts) for texts in card_markdown(_readers[key], card_ids)]

@@ -217,8 +217,13 @@ class PackageWriter:
 
     def write(self, output: Path, media: Sequence[tuple[Path, str]] = ()) -> int:
         """Finish the package at `output` through a temporary file and a rename: never a
-        truncated .apkg. `media` pairs a file with the name the cards use. Returns the size."""
-        part = output.with_name(f".{output.name}.part")
+        truncated .apkg. `media` pairs a file with the name the cards use. Returns the size.
+
+        The temporary file's name is unique, beside `output`: two exports to one path at once
+        each rename a whole package into place, never one zip written by both."""
+        fd, name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=output.parent)
+        os.close(fd)
+        part = Path(name)
         try:
             self._inserts.flush()
             for deck in self.decks.values():  # deck and note type entries; notes are in

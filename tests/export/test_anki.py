@@ -3,8 +3,10 @@ that a newer export updates notes in place instead of duplicating them."""
 
 from __future__ import annotations
 
+import threading
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -141,8 +143,31 @@ def test_package_is_compressed_and_ids_are_stable(db_path, notes, tmp_path, now)
     with zipfile.ZipFile(out) as package:
         info = package.getinfo("collection.anki2")
         assert info.compress_type == zipfile.ZIP_DEFLATED and info.compress_size < info.file_size
-    assert deck_id("Medicine::Oncology") == deck_id("Medicine::Oncology") != deck_id("Medicine")
-    assert note_guid("id:176440") == note_guid("id:176440") != note_guid("id:166301")
+    # Literal values: a changed hash would duplicate every note of every user in Anki.
+    assert (deck_id("Medicine::Oncology"), deck_id("Medicine")) == (1490177724, 1097246012)
+    assert note_guid("id:176440") == "09e5cf1809e13037ab13"
+    assert note_guid("id:166301") == "90f1c7136fb84ffe1f79"
+    assert MODEL_ID == 1764010421
+
+
+def test_two_exports_to_one_path_at_once_each_leave_a_whole_package(db_path, notes, tmp_path, now):
+    import_into(db_path, notes, now)
+    out = tmp_path / "same.apkg"
+    barrier = threading.Barrier(2)
+
+    def export() -> None:
+        barrier.wait()
+        export_anki(db_path, out, now, force=True, workers=1)
+
+    with ThreadPoolExecutor(2) as pool:
+        for done in [pool.submit(export), pool.submit(export)]:
+            done.result()  # neither failed
+    with zipfile.ZipFile(out) as package:
+        assert package.testzip() is None
+    with anki_collection(tmp_path) as col:
+        anki_import(col, out)
+        assert col.note_count() == 7
+    assert [path.name for path in tmp_path.iterdir() if path.name.endswith(".part")] == []
 
 
 def test_second_export_uses_the_html_cache(db_path, notes, tmp_path, now):
