@@ -362,7 +362,8 @@ class _Writer:
                 try:
                     results.append(self._transaction([file]))
                 except SQLAlchemyError as err:
-                    problem = f"could not be stored: {err.orig or err}"
+                    # a DBAPIError carries the driver's own error; others (a flush) do not
+                    problem = f"could not be stored: {getattr(err, 'orig', None) or err}"
                     self.summary.failed.append(SourceError(Path(file.path), problem))
         self.settings_written = True
         for result in results:

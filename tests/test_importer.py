@@ -304,3 +304,21 @@ def test_a_decomposed_deck_name_is_the_same_deck(db_path, tmp_path, now):
         )
     run(db_path, tmp_path, now=now)
     assert rows(db_path, "SELECT name FROM decks") == [(composed,)]
+
+
+def test_a_store_error_without_a_driver_error_fails_its_file_only(db_path, seeds, now, monkeypatch):
+    from sqlalchemy.exc import InvalidRequestError  # an SQLAlchemyError with no `orig`
+
+    import studycards.store.cards as store_cards
+
+    real = store_cards.write_files
+
+    def flaky(session, files, now_ms, settings):
+        if any(f.path.endswith(GOALS) for f in files):
+            raise InvalidRequestError("flush failed")
+        return real(session, files, now_ms, settings)
+
+    monkeypatch.setattr(store_cards, "write_files", flaky)
+    summary = run(db_path, seeds, now=now)
+    [error] = summary.failed
+    assert "could not be stored: flush failed" in str(error) and summary.new == 5
