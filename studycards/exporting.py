@@ -133,6 +133,10 @@ def _check_output(output: Path, force: bool) -> None:
     try:
         if output.is_dir():
             raise ExportError(f"{output} is a folder; name the .apkg file to write")
+        if output.is_symlink() or (output.exists() and not output.is_file()):
+            # the rename would replace the link or the device (/dev/null as root), not write
+            # through it: refused, whatever --force says
+            raise ExportError(f"{output} is a link or a device, not a file: name another path")
         if output.exists() and not force:
             raise ExportError(f"{output} already exists; use --force to overwrite it")
         folder = output.parent

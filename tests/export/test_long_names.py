@@ -4,6 +4,8 @@ and exit status 1, never a traceback, whichever step meets the refusal: choosing
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from studycards.errors import ExportError
@@ -49,3 +51,22 @@ def test_export_anki_raises_an_export_error(db_path, seeds, now, tmp_path):
     assert invoke(db_path, now, "import", str(seeds)).exit_code == 0
     with pytest.raises(ExportError, match=r"^cannot write .*: File name too long$"):
         export_anki(db_path, tmp_path / LONG / "deck.apkg", now)
+
+
+def test_a_link_or_a_device_as_the_output_is_refused_and_left_alone(db_path, tmp_path, now):
+    from studycards.importer import ImportTarget, import_sources
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "q.md").write_text("---\nquestion: Q?\nanswer: A.\n---\n")
+    import_sources(db_path, [ImportTarget((notes,))], now)
+    target = tmp_path / "precious.apkg"
+    target.write_text("keep me")
+    link = tmp_path / "link.apkg"
+    link.symlink_to(target)
+    fifo = tmp_path / "pipe.apkg"  # not a regular file, as a device is not
+    os.mkfifo(fifo)
+    for output in (link, fifo):
+        with pytest.raises(ExportError, match="a link or a device"):
+            export_anki(db_path, output, now, force=True)
+    assert link.is_symlink() and target.read_text() == "keep me" and fifo.exists()
