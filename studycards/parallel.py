@@ -8,9 +8,11 @@ their workers.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -20,6 +22,7 @@ from typing import TypeVar
 Chunk = TypeVar("Chunk")
 Result = TypeVar("Result")
 _CAN_HOLD = hasattr(signal, "pthread_sigmask")  # POSIX; Windows has no fork either
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 _GRACE_S = 0.5  # for the chunks in progress to end; one takes a few milliseconds
 
 
@@ -39,7 +42,12 @@ def map_chunks(
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_ignore_sigint)
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(os.getpid(),),
+    )
     try:
         with _sigint_held():  # the workers are forked here, on the first submit
             results = pool.map(function, chunks)
@@ -65,11 +73,25 @@ def _sigint_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
-def _ignore_sigint() -> None:
-    """Worker initializer: a held Ctrl-C is dropped, later ones are the main process's."""
+def _start_worker(parent: int) -> None:
+    """Worker initializer: a held Ctrl-C is dropped, later ones are the main process's; and a
+    worker ends with its parent, killed (kill -9, the OOM killer) or not, instead of waiting
+    on its queue forever."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if _CAN_HOLD:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    _end_with_parent(parent)
+
+
+def _end_with_parent(parent: int) -> None:
+    """Linux delivers SIGKILL to this process when its parent dies (prctl PR_SET_PDEATHSIG);
+    elsewhere nothing is set. A parent already gone by now is noticed at once."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(1)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

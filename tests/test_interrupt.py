@@ -104,3 +104,36 @@ def test_ctrl_c_ends_workers_stuck_in_a_long_chunk():
     assert process.returncode == 130, stderr
     assert time.monotonic() - start < 3  # not the minute a chunk takes
     assert stderr == ""
+
+
+HUNG_POOL = """
+import time
+from studycards.parallel import map_chunks
+for _ in map_chunks(time.sleep, [60.0] * 8, parallel=True, workers=2):
+    pass
+"""
+
+
+def running(pid: int) -> bool:
+    """Whether `pid` is a live process (a zombie waiting to be reaped is not)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_workers_end_with_a_killed_parent():
+    """kill -9 of the main process (the OOM killer, say) leaves no worker sleeping forever."""
+    with foreground_job(sys.executable, "-c", HUNG_POOL) as process:
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+        deadline = time.monotonic() + 10
+        while len(workers := children.read_text().split()) < 2:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        os.kill(process.pid, signal.SIGKILL)  # the main process alone, not its group
+        deadline = time.monotonic() + 3
+        while any(running(int(pid)) for pid in workers):
+            assert time.monotonic() < deadline, "workers outlived their parent"
+            time.sleep(0.05)
