@@ -11,6 +11,7 @@ import typer
 
 from studycards.errors import StudycardsError
 from studycards.location import collection_path, presets_folder
+from studycards.text import plural
 
 if TYPE_CHECKING:
     from studycards.study import Released
@@ -141,7 +142,7 @@ def import_command(
     ] = None,
 ) -> None:
     """Turn question files into cards. Re-importing updates text and keeps review history."""
-    from studycards.cli_render import plural, print_import_summary, progress_bar
+    from studycards.cli_render import print_import_summary, progress_bar
     from studycards.importer import ImportInterruptedError, import_sources
     from studycards.presets import import_targets, presets_at_hand
 
@@ -160,7 +161,8 @@ def import_command(
             summary = import_sources(
                 collection, targets, now, prune=prune, confirmed=yes, progress=progress
             )
-        if not (summary.files or summary.failed or summary.stale):  # else the summary says it
+        if not (summary.files or summary.failed or summary.stale):
+            # else the summary says it
             searched = ", ".join(str(path) for target in targets for path in target.paths)
             others = len(summary.skipped)
             skipped = f"; {plural(others, 'other file')} skipped" if others else ""

@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from studycards.model import CardState
-from studycards.text import printable
+from studycards.text import plural, printable
 
 if TYPE_CHECKING:
     from studycards.exporting import ExportSummary
@@ -112,11 +112,6 @@ def print_export_summary(summary: ExportSummary) -> None:
     )
 
 
-def plural(count: int, noun: str) -> str:
-    """`1 deck`, `2 decks`: every summary counts things."""
-    return f"{count} {noun}{'s' * (count != 1)}"
-
-
 def file_size(size: int) -> str:
     return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{size / 1024:.0f} KB"
 
@@ -124,9 +119,8 @@ def file_size(size: int) -> str:
 def print_released(released: Released, done: str, held: str) -> None:
     """What `unsuspend` / `unbury` did, card by card."""
     if released.done:
-        count = len(released.done)
         ids = " ".join(f"#{card_id}" for card_id in released.done)
-        out.print(f"{done} {count} card{'s' * (count != 1)}: {ids}")
+        out.print(f"{done} {plural(len(released.done), 'card')}: {ids}")
     else:
         out.print(f"no card was {held}")
     if released.not_held:

@@ -37,6 +37,7 @@ from studycards.store.queries import (
     source_digests,
 )
 from studycards.store.rows import to_ms
+from studycards.text import plural
 
 if TYPE_CHECKING:
     from studycards.store.cards import WriteResult
@@ -100,8 +101,7 @@ class ImportWorkerDiedError(StudycardsError):
 
 
 def _stopped(files: int, cause: str) -> str:
-    counted = f"{files} file" if files == 1 else f"{files} files"
-    return f"{counted} imported before {cause}; run again to finish"
+    return f"{plural(files, 'file')} imported before {cause}; run again to finish"
 
 
 def digest(data: bytes, deck: str | None) -> str:

@@ -18,6 +18,11 @@ def printable(text: str) -> str:
     return _CONTROL.sub("", text) if _CONTROL.search(text) else text
 
 
+def plural(count: int, noun: str) -> str:
+    """`1 deck`, `2 decks`: every summary counts things, in the CLI and the TUI alike."""
+    return f"{count} {noun}{'s' * (count != 1)}"
+
+
 def clipped(text: str, max_lines: int, max_chars: int) -> tuple[str, int | None]:
     """The start of `text` that is quick to render: at most `max_lines` lines and `max_chars`
     characters, with the number of lines kept, or None when the whole text fits."""

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Static
 from studycards.errors import StudycardsError
 from studycards.store.db import opened
 from studycards.store.queries import DeckCounts, deck_overview
-from studycards.text import printable
+from studycards.text import plural, printable
 
 # A file name's stem, cut to fit every file system (255 bytes or characters, less on some
 # network shares), with room for `.apkg` and the export's temporary `.<name>.part`.
@@ -154,10 +154,8 @@ class DeckListScreen(Screen[None]):
         except StudycardsError as err:
             self.app.call_from_thread(self._not_exported, err)
             return
-        notes, decks = summary.notes, summary.decks
-        said = (
-            f"{notes} note{'s' * (notes != 1)} in {decks} deck{'s' * (decks != 1)} → {summary.path}"
-        )
+        notes, decks = plural(summary.notes, "note"), plural(summary.decks, "deck")
+        said = f"{notes} in {decks} → {summary.path}"
         self.app.call_from_thread(
             self.notify, printable(said), title="Exported", timeout=6, markup=False
         )

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from studycards.study import SessionSummary
+from studycards.text import plural
 
 
 def describe(summary: SessionSummary) -> str:
@@ -22,13 +23,11 @@ def describe(summary: SessionSummary) -> str:
         cards, answers = summary.cards, summary.reviewed
         repeats = f" ({answers} answers)" if answers != cards else ""  # Again brings cards back
         lines.append(
-            f"Reviewed {cards} card{'s' * (cards != 1)}{repeats} in "
+            f"Reviewed {plural(cards, 'card')}{repeats} in "
             f"{minutes}m {seconds:02d}s · again {summary.again_rate:.0%}"
         )
     new = f"up to {outlook.new_tomorrow} new" if outlook.new_tomorrow else "no new cards"
-    lines.append(
-        f"Tomorrow: {outlook.due_tomorrow} review{'s' * (outlook.due_tomorrow != 1)} and {new}"
-    )
+    lines.append(f"Tomorrow: {plural(outlook.due_tomorrow, 'review')} and {new}")
     if outlook.next_due is not None:
         lines.append(f"Next review due {outlook.next_due:%a %d %b %Y}")
     return "\n".join(lines)
