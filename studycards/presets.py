@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from studycards.convert import deck_name
-from studycards.errors import PresetError
+from studycards.errors import NoCollectionError, PresetError
 from studycards.importer import ImportTarget
 from studycards.model import DeckSettings
 from studycards.scheduler.day import format_steps, parse_steps
@@ -31,8 +31,11 @@ _LONGEST_STEP = timedelta(days=3650)  # a due date stays far inside what a datet
 
 @dataclass(frozen=True, slots=True)
 class Preset:
-    settings: DeckSettings
-    sources: tuple[Path, ...]
+    settings: DeckSettings  # its sources among them, kept with the deck
+
+    @property
+    def sources(self) -> tuple[Path, ...]:
+        return tuple(map(Path, self.settings.sources))
 
 
 def load_presets(folder: Path) -> list[Preset]:
@@ -46,7 +49,6 @@ def presets_at_hand(folder: Path, collection: Path) -> list[Preset]:
     not decide which deck a preset's file goes to."""
     if folder.is_dir():
         return load_presets(folder)
-    from studycards.errors import NoCollectionError
     from studycards.store.db import opened
     from studycards.store.queries import deck_settings
 
@@ -55,11 +57,7 @@ def presets_at_hand(folder: Path, collection: Path) -> list[Preset]:
             decks = deck_settings(conn)
     except NoCollectionError:
         return []
-    return [
-        Preset(settings, tuple(map(Path, settings.sources)))
-        for _, settings in sorted(decks.items())
-        if settings.sources
-    ]
+    return [Preset(settings) for _, settings in sorted(decks.items()) if settings.sources]
 
 
 def import_targets(
@@ -141,7 +139,7 @@ def load_preset(path: Path) -> Preset:
         rollover_hour=_count(path, data, "rollover_hour", defaults.rollover_hour, highest=23),
         sources=tuple(os.path.realpath(path.parent / source) for source in sources),
     )
-    return Preset(settings, tuple(map(Path, settings.sources)))
+    return Preset(settings)
 
 
 def _get(path: Path, data: dict[str, Any], key: str, kind: type, default: Any) -> Any:
