@@ -96,9 +96,9 @@ def _fail(err: StudycardsError) -> typer.Exit:
 
 def _interrupted(message: str) -> typer.Exit:
     """Ctrl-C: one line, no traceback, the shell's status for SIGINT."""
-    from rich.console import Console
+    from studycards.cli_render import err
 
-    Console(stderr=True).print(message, highlight=False, markup=False)
+    err.print(message, markup=False)
     return typer.Exit(130)
 
 

@@ -12,7 +12,8 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 def printable(text: str) -> str:
     """`text` without control characters (newline and tab kept): raw, they would command the
     terminal instead of showing, and Anki's field separator 0x1f would break a note. Imports
-    strip them; displays strip them again, as old collections may hold them."""
+    strip them from card text; displays strip them again, as deck names and paths come from
+    the file system."""
     if text.isprintable():  # the usual one-line field, at C speed
         return text
     return _CONTROL.sub("", text) if _CONTROL.search(text) else text
