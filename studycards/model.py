@@ -104,6 +104,12 @@ class CardDraft:
         return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
 
 
+def deck_ancestors(name: str) -> list[str]:
+    """A `Parent::Child` deck and the decks above it, top first: `A`, `A::B`, `A::B::C`."""
+    parts = name.split("::")
+    return ["::".join(parts[:depth]) for depth in range(1, len(parts) + 1)]
+
+
 def quiet_title(title: str, front: str) -> str:
     """An article's title as context above a section's question, or '' where it adds nothing:
     a heading that is not a question already reads "Title — Heading"."""

@@ -31,6 +31,7 @@ from typing import Any
 import genanki
 
 from studycards.export.html import anki_safe
+from studycards.model import deck_ancestors
 from studycards.text import printable
 
 MODEL_ID = 1764010421
@@ -207,9 +208,7 @@ class PackageWriter:
 
     def _deck(self, name: str) -> genanki.Deck:
         """The deck, its `Parent::` decks created too so that the hierarchy survives."""
-        parts = name.split("::")
-        for depth in range(1, len(parts) + 1):
-            prefix = "::".join(parts[:depth])
+        for prefix in deck_ancestors(name):
             if prefix not in self.decks:
                 self.decks[prefix] = genanki.Deck(deck_id(prefix), prefix)
                 self.decks[prefix].add_model(MODEL)

@@ -21,7 +21,7 @@ from studycards.convert import (
     qualified_key,
 )
 from studycards.errors import SourceError
-from studycards.model import CardState, DeckSettings, Schedule, SourceFile
+from studycards.model import CardState, DeckSettings, Schedule, SourceFile, deck_ancestors
 from studycards.store.rows import draft_columns, schedule_columns, settings_columns
 from studycards.store.tables import CardRow, DeckRow, SourceRow
 
@@ -246,14 +246,12 @@ def ensure_decks(
     rows = {deck_fold(row.name): row for row in session.scalars(select(DeckRow))}
     decks: dict[str, DeckRow] = {}
     for name in sorted({*settings, *names}):
-        parts = name.split("::")
         parent: DeckRow | None = None
-        for depth in range(1, len(parts) + 1):
-            prefix = "::".join(parts[:depth])
+        for prefix in deck_ancestors(name):
             row = rows.get(deck_fold(prefix))
             preset = settings.get(prefix)
             if row is None:
-                spelt = f"{parent.name}::{parts[depth - 1]}" if parent else prefix
+                spelt = f"{parent.name}::{prefix.rpartition('::')[2]}" if parent else prefix
                 row = DeckRow(**settings_columns(preset or DeckSettings(spelt)))
                 session.add(row)
                 rows[deck_fold(prefix)] = row

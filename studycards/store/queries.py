@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from studycards.convert import deck_fold
 from studycards.errors import DeckNotFoundError
-from studycards.model import CardState, DeckSettings
+from studycards.model import CardState, DeckSettings, deck_ancestors
 from studycards.scheduler.day import study_day
 from studycards.scheduler.queue import within_limit
 from studycards.store.db import write_transaction
@@ -168,9 +168,8 @@ def _roll_up(own: dict[str, tuple[int, int, int, int]]) -> list[DeckCounts]:
     """Add each deck's counts into all of its `Parent::` decks."""
     summed: dict[str, list[int]] = {}
     for name, counts in own.items():
-        parts = name.split("::")
-        for depth in range(1, len(parts) + 1):
-            total = summed.setdefault("::".join(parts[:depth]), [0, 0, 0, 0])
+        for deck in deck_ancestors(name):
+            total = summed.setdefault(deck, [0, 0, 0, 0])
             for index, value in enumerate(counts):
                 total[index] += value
     return [
@@ -312,12 +311,7 @@ def _empty_decks(conn: sqlite3.Connection, keep: Iterable[str]) -> dict[str, int
     used = [name for (name,) in conn.execute(
         "SELECT name FROM decks WHERE id IN (SELECT DISTINCT deck_id FROM cards)"
     )]  # fmt: skip
-    alive = {
-        "::".join(parts[:depth])
-        for name in (*used, *keep)
-        for parts in [name.split("::")]
-        for depth in range(1, len(parts) + 1)
-    }
+    alive = {deck for name in (*used, *keep) for deck in deck_ancestors(name)}
     decks = conn.execute("SELECT name, id FROM decks").fetchall()
     return {name: deck_id for name, deck_id in decks if name not in alive}
 
