@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections import namedtuple
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from studycards.convert import deck_fold
 from studycards.errors import DeckNotFoundError
@@ -34,16 +35,18 @@ def source_card_counts(conn: sqlite3.Connection) -> dict[str, int]:
     return dict(conn.execute("SELECT source, count(*) FROM cards GROUP BY source").fetchall())
 
 
+def _rows_in(conn: sqlite3.Connection, sql: str, values: Sequence[object]) -> Iterator[Any]:
+    """The rows of `sql`, whose `{marks}` is an `IN (...)` list, for all of `values`: a chunk
+    at a time, since SQLite binds only so many parameters to one statement."""
+    for start in range(0, len(values), _CHUNK):
+        chunk = values[start : start + _CHUNK]
+        yield from conn.execute(sql.format(marks=",".join("?" * len(chunk))), chunk)
+
+
 def cards_of_sources(conn: sqlite3.Connection, paths: Sequence[str]) -> list[tuple[int, str, str]]:
     """(id, front, source) of the cards that came from `paths`."""
-    found: list[tuple[int, str, str]] = []
-    for start in range(0, len(paths), _CHUNK):
-        chunk = paths[start : start + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        found += conn.execute(
-            f"SELECT id, front, source FROM cards WHERE source IN ({marks})", chunk
-        ).fetchall()
-    return found
+    sql = "SELECT id, front, source FROM cards WHERE source IN ({marks})"
+    return list(_rows_in(conn, sql, paths))
 
 
 def files_imported_at(conn: sqlite3.Connection, imported_at: int) -> int:
@@ -54,24 +57,16 @@ def files_imported_at(conn: sqlite3.Connection, imported_at: int) -> int:
 
 def review_count(conn: sqlite3.Connection, card_ids: Sequence[int]) -> int:
     """How many reviews these cards have: the history a prune of them deletes."""
-    total = 0
-    for start in range(0, len(card_ids), _CHUNK):
-        chunk = card_ids[start : start + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        sql = f"SELECT count(*) FROM reviews WHERE card_id IN ({marks})"
-        total += conn.execute(sql, chunk).fetchone()[0]
-    return total
+    sql = "SELECT count(*) FROM reviews WHERE card_id IN ({marks})"
+    return sum(count for (count,) in _rows_in(conn, sql, card_ids))
 
 
 def deck_losses(conn: sqlite3.Connection, card_ids: Sequence[int]) -> list[tuple[str, int, int]]:
     """(deck name, how many of `card_ids` it holds, all its cards) for each deck they are in."""
     lost: dict[int, int] = {}
-    for start in range(0, len(card_ids), _CHUNK):
-        chunk = card_ids[start : start + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        sql = f"SELECT deck_id, count(*) FROM cards WHERE id IN ({marks}) GROUP BY deck_id"
-        for deck_id, count in conn.execute(sql, chunk):
-            lost[deck_id] = lost.get(deck_id, 0) + count
+    sql = "SELECT deck_id, count(*) FROM cards WHERE id IN ({marks}) GROUP BY deck_id"
+    for deck_id, count in _rows_in(conn, sql, card_ids):
+        lost[deck_id] = lost.get(deck_id, 0) + count
     totals = conn.execute(
         "SELECT d.id, d.name, count(c.id) FROM decks d JOIN cards c ON c.deck_id = d.id"
         f" WHERE d.id IN ({','.join('?' * len(lost))}) GROUP BY d.id ORDER BY d.name",
@@ -272,12 +267,8 @@ def card_markdown(
     conn: sqlite3.Connection, card_ids: Sequence[int]
 ) -> list[tuple[str, str, str, str]]:
     """(title, front, back, lead) of these cards, in the order given: what an export renders."""
-    texts: dict[int, tuple[str, str, str, str]] = {}
-    for start in range(0, len(card_ids), _CHUNK):
-        chunk = card_ids[start : start + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        sql = f"SELECT id, title, front, back, context FROM cards WHERE id IN ({marks})"
-        texts.update((row[0], row[1:]) for row in conn.execute(sql, chunk))
+    sql = "SELECT id, title, front, back, context FROM cards WHERE id IN ({marks})"
+    texts = {row[0]: row[1:] for row in _rows_in(conn, sql, card_ids)}
     return [texts[card_id] for card_id in card_ids]
 
 
