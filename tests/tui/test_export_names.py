@@ -3,6 +3,7 @@ and the end screen counting cards apart from answers."""
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Input
 
 from studycards.importer import ImportTarget, import_sources
@@ -22,10 +23,18 @@ def test_export_file_names_hold_no_path_or_reserved_characters():
     assert export_file_name("") == "deck.apkg"
 
 
-async def test_x_exports_a_deck_whose_name_holds_a_slash(
-    db_path, seeds, now, clock, tmp_path, monkeypatch
+@pytest.mark.parametrize(
+    ("deck", "file_name", "said"),
+    [
+        ("TCP/IP::Layers", "TCP_IP.apkg", "6 notes in 2 decks →"),  # a slash names no folder
+        ("長" * 90, "長" * 66 + ".apkg", "6 notes in 1 deck →"),  # too long for a file name
+    ],
+    ids=["slash", "too-long"],
+)
+async def test_x_exports_a_deck_whose_name_is_no_file_name(
+    db_path, seeds, now, clock, tmp_path, monkeypatch, deck, file_name, said
 ):
-    import_sources(db_path, [ImportTarget((seeds,), "TCP/IP::Layers")], now)
+    import_sources(db_path, [ImportTarget((seeds,), deck)], now)
     monkeypatch.chdir(tmp_path)
     app = make_app(db_path, clock)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -33,11 +42,12 @@ async def test_x_exports_a_deck_whose_name_holds_a_slash(
         await pilot.press("x")
         await pilot.pause()
         assert isinstance(app.screen, ExportDialog)
-        assert app.screen.query_one(Input).value == str(tmp_path / "TCP_IP.apkg")
+        assert app.screen.query_one(Input).value == str(tmp_path / file_name)
         await pilot.press("enter")
         await settle(pilot)
-        assert (tmp_path / "TCP_IP.apkg").stat().st_size > 0
-        assert any("6 notes in 2 decks →" in n.message for n in app._notifications)
+        assert (tmp_path / file_name).stat().st_size > 0
+        assert any(n.title == "Exported" and said in n.message for n in app._notifications)
+    assert app._exception is None
 
 
 async def test_a_typed_name_gets_apkg_and_an_existing_package_is_asked_about(
@@ -78,24 +88,6 @@ def test_suggested_file_names_fit_every_file_system():
     for deck in ("長" * 90, "a" * 300, "x😀" * 100, "Medicine::" * 40):
         stem = export_file_name(deck).removesuffix(".apkg")
         assert len(stem) <= 100 and len(stem.encode()) < 200, deck
-
-
-async def test_x_exports_a_deck_whose_name_is_too_long_for_a_file_name(
-    db_path, seeds, now, clock, tmp_path, monkeypatch
-):
-    import_sources(db_path, [ImportTarget((seeds,), "長" * 90)], now)
-    monkeypatch.chdir(tmp_path)
-    app = make_app(db_path, clock)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("x")
-        await pilot.pause()
-        assert app.screen.query_one(Input).value == str(tmp_path / ("長" * 66 + ".apkg"))
-        await pilot.press("enter")
-        await settle(pilot)
-        assert (tmp_path / ("長" * 66 + ".apkg")).stat().st_size > 0
-        assert any(n.title == "Exported" for n in app._notifications)
-    assert app._exception is None
 
 
 async def test_a_typed_name_too_long_is_an_error_notification(
