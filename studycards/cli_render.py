@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from studycards.model import CardState
-from studycards.text import plural, printable
+from studycards.text import plural, printable, shorten
 
 if TYPE_CHECKING:
     from studycards.exporting import ExportSummary
@@ -176,5 +176,4 @@ def _state(card: CardListing, today: date) -> str:
 
 def _short(text: str, width: int = 70) -> str:
     """One line of at most `width` characters, printable."""
-    line = " ".join(printable(text).split())
-    return line if len(line) <= width else line[: width - 1] + "…"
+    return shorten(" ".join(printable(text).split()), width)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from studycards.errors import SourceError, StudycardsError
 from studycards.model import DeckSettings, SourceFile
 from studycards.parallel import map_chunks
-from studycards.sources.text import preview, read_source, shorten
+from studycards.sources.text import preview, read_source
 from studycards.sources.walk import Walk, walk_sources
 from studycards.store.db import connect
 from studycards.store.queries import (
@@ -37,7 +37,7 @@ from studycards.store.queries import (
     source_digests,
 )
 from studycards.store.rows import to_ms
-from studycards.text import plural
+from studycards.text import plural, shorten
 
 if TYPE_CHECKING:
     from studycards.store.cards import WriteResult

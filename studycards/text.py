@@ -19,6 +19,12 @@ def printable(text: str) -> str:
     return _CONTROL.sub("", text) if _CONTROL.search(text) else text
 
 
+def shorten(text: str, width: int = 200) -> str:
+    """`text` cut to `width` characters, an ellipsis last: a message or a table cell that
+    quotes a file stays readable."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def plural(count: int, noun: str) -> str:
     """`1 deck`, `2 decks`: every summary counts things, in the CLI and the TUI alike."""
     return f"{count} {noun}{'s' * (count != 1)}"

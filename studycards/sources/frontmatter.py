@@ -21,8 +21,8 @@ from studycards.errors import SourceError
 from studycards.model import Related
 from studycards.sources.article import parse_article
 from studycards.sources.records import QaRecord, Record
-from studycards.sources.text import MAX_FILE_BYTES, preview, shorten
-from studycards.text import printable
+from studycards.sources.text import MAX_FILE_BYTES, preview
+from studycards.text import printable, shorten
 
 _YAML = YAMLHandler()
 _RELATED_KEY = re.compile(r"related_article(\d{1,9})")  # a longer number is no such key

@@ -13,7 +13,7 @@ import stat
 from pathlib import Path
 
 from studycards.errors import SourceError
-from studycards.text import printable
+from studycards.text import printable, shorten
 
 MAX_FILE_BYTES = 16 * 1024 * 1024  # far above any real question file; stops runaway inputs
 
@@ -89,11 +89,6 @@ def decode_source(path: Path, data: bytes) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return printable(text) if _C1_LEAD in data else text
-
-
-def shorten(text: str, width: int = 200) -> str:
-    """`text` cut to `width` characters: a message that quotes a file stays readable."""
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _too_large(path: Path, size: int) -> SourceError:
