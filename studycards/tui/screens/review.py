@@ -113,7 +113,6 @@ class ReviewScreen(Screen[None]):
         self.query_one(CardView).show(text)
         self.query_one(GradeBar).label(message.card)
         self.remove_class("revealed")
-        self.refresh_bindings()
 
     def on_session_finished(self, message: SessionFinished) -> None:
         from studycards.tui.screens.done import DoneScreen
@@ -143,11 +142,6 @@ class ReviewScreen(Screen[None]):
         if self.card is not None and not self.busy:
             self.query_one(CardView).reveal()
             self.add_class("revealed")
-            self.refresh_bindings()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The footer offers what keys do now: no "Show answer" once the answer shows."""
-        return not (action == "reveal" and self.has_class("revealed"))
 
     def action_grade(self, quality: int) -> None:
         if self.card is None or not self.has_class("revealed"):
