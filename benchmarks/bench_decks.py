@@ -18,7 +18,7 @@ from collection import build
 from timing import whole_process
 
 from studycards.store.db import connect
-from studycards.store.queries import deck_overview
+from studycards.store.due import deck_overview
 
 
 def main() -> None:

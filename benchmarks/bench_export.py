@@ -24,7 +24,7 @@ from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPack
 from corpus import write_corpus
 from timing import whole_process
 
-from studycards.importer import ImportTarget, import_sources
+from studycards.collection.importing import ImportTarget, import_sources
 
 ANKI_EXPORT = """
 import sys

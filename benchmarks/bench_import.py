@@ -31,7 +31,7 @@ SKIP_ONLY = """
 import sys, time
 from datetime import datetime, timezone
 from pathlib import Path
-from studycards.importer import ImportTarget, import_sources
+from studycards.collection.importing import ImportTarget, import_sources
 start = time.perf_counter()
 summary = import_sources(Path(sys.argv[2]), [ImportTarget((Path(sys.argv[1]),))],
                          datetime.now(timezone.utc))

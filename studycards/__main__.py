@@ -1,5 +1,5 @@
 """Allow `python -m studycards`."""
 
-from studycards.cli import main
+from studycards.cli.main import main
 
 main()

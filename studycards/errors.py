@@ -21,12 +21,38 @@ class SourceError(StudycardsError):
         return (type(self), (self.path, self.problem, self.line))
 
 
-class SchemaError(StudycardsError):
-    """The collection file cannot be used by this version of studycards."""
+class StoreError(StudycardsError):
+    """The collection could not be read or written; nothing was half-written. `reason` is
+    what the database itself said, to quote where the message would say too much."""
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason or message
 
 
-class CollectionError(StudycardsError):
+class SchemaError(StoreError):
+    """The collection file cannot be used by this version of studycards (another program's
+    file, or a newer studycards's)."""
+
+
+class CollectionError(StoreError):
     """The collection path cannot be opened or created (a folder, under a file, unwritable)."""
+
+
+class CollectionBusyError(StoreError):
+    """Another process held the collection's write lock for longer than the busy timeout."""
+
+
+class CollectionReadOnlyError(StoreError):
+    """The collection file, its folder or its file system may not be written."""
+
+
+class DiskFullError(StoreError):
+    """The disk (or a quota) is full: the write was rolled back."""
+
+
+class CorruptCollectionError(StoreError):
+    """SQLite found damaged pages; `studycards check` says what and what can be repaired."""
 
 
 class NoCollectionError(CollectionError):

@@ -164,3 +164,59 @@ class SourceFile:
     cards: tuple[CardDraft, ...]
 
     __reduce__ = _reduce
+
+
+@dataclass(frozen=True, slots=True)
+class DeckCounts:
+    """One row of the deck overview; a parent's counts include its children's."""
+
+    name: str
+    depth: int
+    cards: int
+    new: int  # new cards that may still be introduced today
+    learning: int  # cards being re-drilled (SM-2 same-day rule)
+    due: int  # reviews due today, within the daily review limit
+
+    @property
+    def label(self) -> str:
+        """The deck's own name, indented under its parent: how a deck tree reads."""
+        return "  " * self.depth + self.name.rsplit("::", 1)[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class CardListing:
+    """A card as the `cards` listing shows it."""
+
+    id: int
+    deck: str
+    front: str
+    state: CardState
+    due: date | None
+    interval: int
+    ease: float
+    reps: int
+    today: date  # the study day its deck is in now (decks roll over at their own hour)
+    suspended: bool = False
+    buried_until: date | None = None
+
+    @property
+    def buried(self) -> bool:
+        return self.buried_until is not None and self.buried_until > self.today
+
+
+@dataclass(frozen=True, slots=True)
+class Outlook:
+    """What the days ahead hold for a set of decks."""
+
+    due_tomorrow: int
+    new_tomorrow: int
+    next_due: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class StaleCard:
+    """A stored card whose source no longer holds it."""
+
+    id: int
+    front: str
+    source: str

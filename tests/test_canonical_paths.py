@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from studycards.cli import app
-from studycards.importer import ImportTarget, import_sources
+from studycards.cli.main import app
+from studycards.collection.importing import ImportTarget, import_sources
 from studycards.sources.walk import walk_sources
 from tests.conftest import rows
 

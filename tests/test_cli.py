@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from studycards.cli import app
+from studycards.cli.main import app
 from tests.conftest import REPO
 
 runner = CliRunner()
@@ -118,7 +118,7 @@ def test_python_dash_m_entry_point_and_lazy_imports(tmp_path, seeds, entry):
     assert "6 new" in done.stdout
     # counting decks must not pay for SQLModel, the TUI or the importer
     probe = (
-        "import sys; from studycards.cli import main\n"
+        "import sys; from studycards.cli.main import main\n"
         "try: main()\nexcept SystemExit: pass\n"
         "heavy = [m for m in ('sqlmodel', 'textual', 'yaml', 'frontmatter') if m in sys.modules]\n"
         "print('heavy:', heavy, file=sys.stderr)"

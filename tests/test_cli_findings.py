@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from studycards.cli import app
+from studycards.cli.main import app
 from studycards.errors import DeckNotFoundError
-from studycards.store.queries import match_deck
+from studycards.store.decks import match_deck
 from tests.conftest import REPO, rows
 from tests.test_cli import invoke, runner
 
@@ -237,7 +237,7 @@ def test_presets_cover_files_under_any_path_imported(db_path, tmp_path, now, mon
 
 
 def test_decks_emptied_by_moves_go_but_preset_decks_stay(db_path, seeds, now, tmp_path):
-    from studycards.importer import ImportTarget, import_sources
+    from studycards.collection.importing import ImportTarget, import_sources
     from studycards.model import DeckSettings
 
     invoke(db_path, now, "import", str(seeds), "--deck", "Old::Deep")
@@ -253,7 +253,7 @@ def test_decks_emptied_by_moves_go_but_preset_decks_stay(db_path, seeds, now, tm
 
 
 def test_removing_empty_decks_never_deletes_one_that_holds_cards(db_path, seeds, now):
-    from studycards.store.queries import remove_empty_decks
+    from studycards.store.decks import remove_empty_decks
 
     invoke(db_path, now, "import", str(seeds))
     conn = sqlite3.connect(db_path)

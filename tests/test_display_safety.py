@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from studycards.cli import app
+from studycards.cli.main import app
 from studycards.text import clipped, printable
 
 runner = CliRunner()

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from studycards.cli import app
-from studycards.importer import ImportTarget, import_sources
+from studycards.cli.main import app
+from studycards.collection.importing import ImportTarget, import_sources
 from tests.conftest import rows
 from tests.sources.test_hostile import billion_laughs
 
@@ -109,7 +109,7 @@ def test_undecodable_names_and_links_out_fail_alone_through_the_cli(db_path, tmp
 
 
 def test_a_killed_parsing_process_stops_the_import_in_one_line(db_path, tmp_path, now, monkeypatch):
-    import studycards.importer as importer
+    import studycards.collection.importing as importer
 
     for n in range(300):  # enough for the process pool
         (tmp_path / f"q{n}.md").write_text(f"---\nquestion: Q{n}?\nanswer: A.\n---\n")

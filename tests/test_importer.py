@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from studycards.importer import ImportTarget, import_sources
+from studycards.collection.importing import ImportTarget, import_sources
 from studycards.model import DeckSettings, Grade
-from studycards.store.db import engine
-from studycards.store.reviews import answer_card, load_card, review_history
+from studycards.store.cards import card_schedule, card_text
+from studycards.store.db import engine, opened
+from studycards.store.reviews import answer_card, review_history
 from tests.conftest import rows
 
 GOALS = "chemotherapy-goals.md"
@@ -66,17 +67,17 @@ def test_edited_file_updates_text_and_keeps_schedule_and_history(db_path, seeds,
     answer(db_path, "id:176440", Grade.GOOD, now)
     answer(db_path, "id:176440", Grade.GOOD, now + timedelta(days=1))
     ident = card_id(db_path, "id:176440")
-    with Session(engine(db_path)) as session:
-        schedule_before = load_card(session, ident).schedule
+    with opened(db_path) as conn:
+        schedule_before = card_schedule(conn, ident)
     source = seeds / GOALS
     source.write_text(source.read_text().replace("include:", "are, in short:"))
 
     summary = run(db_path, seeds, now=now + timedelta(days=2))
     assert (summary.new, summary.updated, summary.unchanged) == (0, 1, 5)
+    with opened(db_path) as conn:
+        assert "are, in short:" in card_text(conn, ident).back
+        assert card_schedule(conn, ident) == schedule_before
     with Session(engine(db_path)) as session:
-        card = load_card(session, ident)
-        assert "are, in short:" in card.draft.back
-        assert card.schedule == schedule_before
         assert [log.grade for log in review_history(session, ident)] == [Grade.GOOD, Grade.GOOD]
     [(created, modified)] = rows(
         db_path, "SELECT created_at, modified_at FROM cards WHERE id = ?", ident

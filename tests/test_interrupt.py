@@ -23,7 +23,7 @@ FILES = 3000  # about two seconds of import: three write batches, parsed by the 
 RECORD = "---\nid: {n}\nquestion: Question {n}?\nanswer: Answer {n}, in **bold**.\n---\n"
 SLOW_POOL = """
 import os, signal, sys, threading, time
-from studycards.parallel import map_chunks
+from studycards.collection.parallel import map_chunks
 threading.Timer(0.5, os.killpg, (os.getpgrp(), signal.SIGINT)).start()
 try:
     for _ in map_chunks(time.sleep, [60.0] * 8, parallel=True, workers=2):
@@ -108,7 +108,7 @@ def test_ctrl_c_ends_workers_stuck_in_a_long_chunk():
 
 HUNG_POOL = """
 import time
-from studycards.parallel import map_chunks
+from studycards.collection.parallel import map_chunks
 for _ in map_chunks(time.sleep, [60.0] * 8, parallel=True, workers=2):
     pass
 """

@@ -9,10 +9,10 @@ import sys
 def test_domain_and_store_import_no_ui_library():
     probe = (
         "import sys\n"
-        "import studycards.importer, studycards.convert, studycards.presets\n"
-        "import studycards.scheduler.queue, studycards.store.cards, studycards.store.reviews\n"
-        "import studycards.store.queries, studycards.exporting, studycards.export.anki\n"
-        "import studycards.study\n"
+        "import studycards.collection.importing, studycards.convert, studycards.sources.presets\n"
+        "import studycards.scheduler.states, studycards.store.cards, studycards.store.reviews\n"
+        "import studycards.store.due, studycards.store.html_cache, studycards.store.decks, studycards.collection.exporting, studycards.export.anki\n"
+        "import studycards.collection.reviewing\n"
         "print(sorted(m for m in ('typer', 'rich', 'textual', 'click') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
@@ -21,7 +21,7 @@ def test_domain_and_store_import_no_ui_library():
 
 def test_scheduler_needs_no_database_library():
     probe = (
-        "import sys\nimport studycards.scheduler.queue, studycards.scheduler.day\n"
+        "import sys\nimport studycards.scheduler.states, studycards.scheduler.day\n"
         "print(sorted(m for m in ('sqlite3', 'sqlalchemy', 'sqlmodel') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)

@@ -137,7 +137,7 @@ def test_a_bad_preset_is_a_clear_error_not_a_traceback(tmp_path: Path, now, body
 
 
 def test_a_preset_name_loses_its_control_characters(tmp_path: Path, now):
-    from studycards.presets import load_preset
+    from studycards.sources.presets import load_preset
 
     path = tmp_path / "bio.toml"
     path.write_text('name = "Bio\\u001b[31m\\u0007logy\\tNotes"\nsources = ["."]\n')

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from studycards.cli import app
+from studycards.cli.main import app
 from studycards.model import Grade
 from studycards.store.db import engine
 from studycards.store.reviews import answer_card

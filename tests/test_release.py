@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from studycards.study import StudySession
+from studycards.collection.reviewing import StudySession
 from tests.conftest import rows
 from tests.test_cli import invoke
 

@@ -1,68 +1,70 @@
-"""One answer applied to a card's schedule, with SM-2's same-day rule, and daily limits.
+"""The order cards show in during one review session. Pure: the caller gives `now`.
 
-The same-day rule (SM-2 step 7): every card graded below 4 comes back in the same session until
-it scores at least 4. Only the first answer of a study day feeds SM-2 (repetitions, E-Factor,
-interval, due day); the re-drills that follow only walk the deck's learning steps (the delays
-before the card shows again) and clear the card from today's queue once it scores 4 or 5.
-
-Re-drill steps: Again goes back to the first step; Hard, on a re-drill, moves on to the next
-step (staying on the last); a first answer below 4 always starts at the first step.
+Order: a re-drill whose learning step has passed; then reviews, most overdue first; then new
+cards, oldest first. When only re-drills are left, the next one shows at once (learn ahead)
+rather than making the user wait out its step. The card just shown is never shown again
+straight away while any other card is waiting.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
-from studycards.model import CardState, Grade, Schedule
-from studycards.scheduler.sm2 import review
-
-CLEARS_TODAY = 4  # SM-2 step 7: grades of 4 and 5 end the day's re-drills
+from studycards.model import CardState, Schedule
 
 
-def is_redrill(schedule: Schedule, today: date) -> bool:
-    """True when the card already had its first answer of `today` and failed the day's bar."""
-    return schedule.state is CardState.LEARNING and schedule.last_day == today
+@dataclass(frozen=True, slots=True)
+class QueuedCard:
+    id: int
+    deck_id: int
+    schedule: Schedule
 
 
-def answer(
-    schedule: Schedule,
-    grade: Grade,
-    now: datetime,
-    today: date,
-    steps: Sequence[timedelta],
-) -> Schedule:
-    """The schedule after one answer at `now`, on study day `today`."""
-    if now.tzinfo is None:
-        raise ValueError("answer needs an aware datetime")
-    if is_redrill(schedule, today):
-        sm2, due, lapses = schedule.sm2, schedule.due, schedule.lapses
-    else:
-        sm2 = review(schedule.sm2, grade)
-        due = today + timedelta(days=sm2.interval)
-        lapses = schedule.lapses + (grade < 3 and schedule.state is CardState.REVIEW)
-    if grade >= CLEARS_TODAY:
-        return Schedule(sm2, CardState.REVIEW, due, 0, None, today, lapses)
-    if grade is Grade.AGAIN or not is_redrill(schedule, today):
-        step = 0
-    else:
-        step = min(schedule.step + 1, max(len(steps) - 1, 0))
-    delay = steps[step] if steps else timedelta(0)
-    return Schedule(sm2, CardState.LEARNING, due, step, now + delay, today, lapses)
+@dataclass(slots=True)
+class ReviewQueue:
+    """Today's cards of one session: re-drills, reviews due and new cards within the limits."""
+
+    learning: list[QueuedCard] = field(default_factory=list)
+    reviews: list[QueuedCard] = field(default_factory=list)
+    new: list[QueuedCard] = field(default_factory=list)
+    last_shown: int | None = None
+
+    def counts(self) -> tuple[int, int, int]:
+        """(new, learning, review) cards still to show."""
+        return len(self.new), len(self.learning), len(self.reviews)
+
+    def next_card(self, now: datetime) -> QueuedCard | None:
+        learning = sorted(self.learning, key=lambda card: _redrill_time(card, now))
+        ready = [card for card in learning if _redrill_time(card, now) <= now]
+        later = [card for card in learning if _redrill_time(card, now) > now]
+        ordered = [*ready, *self.reviews[:1], *self.new[:1], *later]
+        fresh = [card for card in ordered if card.id != self.last_shown]
+        return next(iter(fresh or ordered), None)
+
+    def shown(self, card: QueuedCard) -> None:
+        self.last_shown = card.id
+
+    def settle(self, card_id: int, after: Schedule) -> None:
+        """After an answer: the card leaves the queue, or comes back later as a re-drill."""
+        queued = self.drop(card_id)
+        if queued is not None and after.state is CardState.LEARNING:
+            self.learning.append(replace(queued, schedule=after))
+
+    def drop(self, card_id: int) -> QueuedCard | None:
+        """Take a card out of the session (answered, suspended, buried)."""
+        for cards in (self.learning, self.reviews, self.new):
+            for index, card in enumerate(cards):
+                if card.id == card_id:
+                    return cards.pop(index)
+        return None
+
+    def copy(self) -> ReviewQueue:
+        """A snapshot to return to on undo."""
+        return ReviewQueue(list(self.learning), list(self.reviews), list(self.new), self.last_shown)
 
 
-def preview(
-    schedule: Schedule, now: datetime, today: date, steps: Sequence[timedelta]
-) -> dict[Grade, Schedule]:
-    """What each button would do, through the very code that answers: the buttons never lie."""
-    return {grade: answer(schedule, grade, now, today, steps) for grade in Grade}
-
-
-def left_today(limit: int, done_today: int) -> int:
-    """How many more cards a daily limit allows today."""
-    return max(0, limit - done_today)
-
-
-def within_limit(waiting: int, limit: int, done_today: int) -> int:
-    """How many of `waiting` cards today may still show under a daily limit."""
-    return min(waiting, left_today(limit, done_today))
+def _redrill_time(card: QueuedCard, now: datetime) -> datetime:
+    """When a learning card may show again; one without a time (never written by studycards,
+    but possible in a hand-edited collection) may show now."""
+    return card.schedule.redrill_at or now

@@ -1,36 +1,123 @@
-"""Writing imported files into the collection: new cards in, changed text updated."""
+"""The `cards` table: a card's text and schedule, listings, what an import writes (new cards
+in, changed text updated, each card's identity claimed), pruning, suspending and burying.
+
+Reads are plain sqlite3 (a review's first card shows before SQLModel has loaded); writes run in
+the caller's SQLModel session, which is why SQLAlchemy is imported where a write needs it.
+"""
 
 from __future__ import annotations
 
+import sqlite3
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Row, delete, insert, select, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session
-
-from studycards.convert import (
-    base_key,
-    deck_fold,
-    describe_key,
-    key_variants,
-    may_share,
-    qualified_key,
+from studycards.convert import base_key, describe_key, key_variants, may_share, qualified_key
+from studycards.errors import CardNotFoundError, SourceError
+from studycards.model import (
+    CardDraft,
+    CardListing,
+    CardState,
+    DeckSettings,
+    Schedule,
+    SourceFile,
+    StaleCard,
 )
-from studycards.errors import SourceError
-from studycards.model import CardState, DeckSettings, Schedule, SourceFile, deck_ancestors
-from studycards.store.rows import draft_columns, schedule_columns, settings_columns
-from studycards.store.tables import CardRow, DeckRow, SourceRow
+from studycards.scheduler.day import study_day
+from studycards.store.db import chunks, rows_in
+from studycards.store.decks import deck_tree, ensure_decks
+from studycards.store.rows import (
+    CARD_TEXT_COLUMNS,
+    SQLITE_INTEGERS,
+    SUSPENDED,
+    CardText,
+    ScheduledRow,
+    draft_columns,
+    draft_from,
+    from_day,
+    schedule_columns,
+    schedule_from,
+    to_day,
+)
+from studycards.store.sources import forget_sources, record_sources
 
-_CHUNK = 900  # stays under SQLite's default limit of bound parameters per statement
+if TYPE_CHECKING:
+    from sqlalchemy import Row
+    from sqlmodel import Session
+
+    from studycards.store.tables import CardRow
+
 _NEW_SCHEDULE = schedule_columns(Schedule()) | {"queue": int(CardState.NEW)}
-_EXISTING = (
-    CardRow.key, CardRow.id, CardRow.content_hash, CardRow.source, CardRow.deck_id,
-    CardRow.modified_at, CardRow.front,
-)  # fmt: skip
+_EXISTING = ("key", "id", "content_hash", "source", "deck_id", "modified_at", "front")
+
+
+def card_text(conn: sqlite3.Connection, card_id: int) -> CardDraft:
+    """The text of one card, by primary key."""
+    if card_id not in SQLITE_INTEGERS:
+        raise CardNotFoundError(card_id)
+    fields = ", ".join(f"c.{name}" for name in CARD_TEXT_COLUMNS)
+    row = conn.execute(
+        f"SELECT {fields}, d.name FROM cards c JOIN decks d ON d.id = c.deck_id WHERE c.id = ?",
+        (card_id,),
+    ).fetchone()
+    if row is None:
+        raise CardNotFoundError(card_id)
+    return draft_from(CardText._make(row[:-1]), row[-1])
+
+
+def card_schedule(conn: sqlite3.Connection, card_id: int) -> Schedule:
+    """The schedule of one card, by primary key."""
+    sql = f"SELECT {', '.join(ScheduledRow._fields)} FROM cards WHERE id = ?"
+    row = conn.execute(sql, (card_id,)).fetchone() if card_id in SQLITE_INTEGERS else None
+    if row is None:
+        raise CardNotFoundError(card_id)
+    return schedule_from(ScheduledRow._make(row))
+
+
+def card_listing(
+    conn: sqlite3.Connection, now: datetime, deck: str | None = None
+) -> list[CardListing]:
+    """Cards of `deck` and its children (all cards without a deck), soonest due first."""
+    listing: list[CardListing] = []
+    for deck_id, settings in deck_tree(conn, deck).items():
+        today = study_day(now, settings.rollover_hour)
+        rows = conn.execute(
+            "SELECT id, front, state, due, interval, ease, reps, queue, buried_until"
+            " FROM cards WHERE deck_id = ?",
+            (deck_id,),
+        )
+        listing += [
+            CardListing(
+                card_id,
+                settings.name,
+                front,
+                CardState(state),
+                from_day(due),
+                interval,
+                ease,
+                reps,
+                today,
+                queue == SUSPENDED,
+                from_day(buried),
+            )
+            for card_id, front, state, due, interval, ease, reps, queue, buried in rows
+        ]
+    listing.sort(key=lambda card: (card.due is None, card.due or date.min, card.deck, card.id))
+    return listing
+
+
+def cards_of_sources(conn: sqlite3.Connection, paths: Sequence[str]) -> list[StaleCard]:
+    """The cards that came from `paths`."""
+    sql = "SELECT id, front, source FROM cards WHERE source IN ({marks})"
+    return [StaleCard(*row) for row in rows_in(conn, sql, paths)]
+
+
+def source_card_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """How many stored cards name each source file (read from the source index alone)."""
+    return dict(conn.execute("SELECT source, count(*) FROM cards GROUP BY source").fetchall())
 
 
 @dataclass(slots=True)
@@ -41,7 +128,7 @@ class WriteResult:
     updated: int = 0
     unchanged: int = 0
     failed: list[SourceError] = field(default_factory=list)
-    stale: list[tuple[int, str, str]] = field(default_factory=list)  # (card id, front, source)
+    stale: list[StaleCard] = field(default_factory=list)
 
 
 def write_files(
@@ -56,8 +143,12 @@ def write_files(
     takes over its old cards, and a file whose card another live file already holds gets a
     numbered variant of the key, except for an `id:`, which only one file may hold.
     """
+    from sqlalchemy import insert, update
+
+    from studycards.store.tables import CardRow
+
     result = WriteResult()
-    owned = list(_rows_by(session, _EXISTING, CardRow.source, [file.path for file in files]))
+    owned = list(_rows_by(session, "source", [file.path for file in files]))
     claims = _Claims(session, files, owned)
     accepted: list[tuple[SourceFile, list[str]]] = []
     for file in files:
@@ -94,7 +185,7 @@ def write_files(
     kept = {key for _, keys in accepted for key in keys}
     paths = {file.path for file, _ in accepted}
     result.stale = [
-        (row.id, row.front, row.source)
+        StaleCard(row.id, row.front, row.source)
         for row in owned
         if row.source in paths and row.key not in kept
     ]
@@ -103,21 +194,7 @@ def write_files(
     if updates:
         session.execute(update(CardRow), updates)
     if accepted:
-        statement = sqlite_insert(SourceRow)
-        session.execute(
-            statement.on_conflict_do_update(
-                index_elements=[SourceRow.path],
-                set_={
-                    "digest": statement.excluded.digest,
-                    "cards": statement.excluded.cards,
-                    "imported_at": statement.excluded.imported_at,
-                },
-            ),
-            [
-                {"path": f.path, "digest": f.digest, "cards": len(f.cards), "imported_at": now_ms}
-                for f, _ in accepted
-            ],
-        )
+        record_sources(session, [file for file, _ in accepted], now_ms)
     return result
 
 
@@ -147,7 +224,7 @@ class _Claims:
         self.session = session
         self.batch_paths = {file.path for file in files}
         keys = [draft.key for file in files for draft in file.cards]
-        self.existing = {row.key: row for row in _rows_by(session, _EXISTING, CardRow.key, keys)}
+        self.existing = {row.key: row for row in _rows_by(session, "key", keys)}
         self.existing.update((row.key, row) for row in owned)
         self.own: dict[tuple[str, str], str] = {
             (row.source, base_key(row.key)): row.key for row in owned
@@ -205,7 +282,7 @@ class _Claims:
         if copies is None:
             low, high = key_variants(key)
             rows = self.session.execute(
-                select(*_EXISTING).where(CardRow.key >= low, CardRow.key < high)
+                _select_existing().where(_column("key") >= low, _column("key") < high)
             ).all()
             self.existing.update((row.key, row) for row in rows)
             numbers = [int(row.key[len(low) :]) for row in rows if row.key[len(low) :].isdigit()]
@@ -224,52 +301,70 @@ class _Claims:
         return self.alive[source]
 
 
-def _rows_by(
-    session: Session, columns: Sequence[Any], where: Any, values: Iterable[str]
-) -> Iterator[Row[Any]]:
-    """Rows of `columns` for cards whose `where` column is one of `values`, in chunks."""
+def _column(name: str) -> Any:
+    from studycards.store.tables import CardRow
+
+    return getattr(CardRow, name)
+
+
+def _select_existing() -> Any:
+    """SELECT of what a write needs to know of a stored card."""
+    from sqlalchemy import select
+
+    return select(*map(_column, _EXISTING))
+
+
+def _rows_by(session: Session, where: str, values: Iterable[str]) -> Iterator[Row[Any]]:
+    """What a write needs of the cards whose `where` column is one of `values`, in chunks."""
     unique = list(dict.fromkeys(values))
-    for start in range(0, len(unique), _CHUNK):
-        chunk = unique[start : start + _CHUNK]
-        yield from session.execute(select(*columns).where(where.in_(chunk)))
-
-
-def ensure_decks(
-    session: Session, names: Iterable[str], settings: Mapping[str, DeckSettings]
-) -> dict[str, int]:
-    """Ids of the named decks (and their `Parent::` decks), created as needed.
-
-    Names match whatever their case, as in Anki, where `Bio` and `bio` are one deck (an export
-    of both would come back renamed `bio_`): a name takes the spelling its deck (or parent)
-    already has. A deck named in `settings` (from a preset) takes those settings.
-    """
-    rows = {deck_fold(row.name): row for row in session.scalars(select(DeckRow))}
-    decks: dict[str, DeckRow] = {}
-    for name in sorted({*settings, *names}):
-        parent: DeckRow | None = None
-        for prefix in deck_ancestors(name):
-            row = rows.get(deck_fold(prefix))
-            preset = settings.get(prefix)
-            if row is None:
-                spelt = f"{parent.name}::{prefix.rpartition('::')[2]}" if parent else prefix
-                row = DeckRow(**settings_columns(preset or DeckSettings(spelt)))
-                session.add(row)
-                rows[deck_fold(prefix)] = row
-            elif preset is not None:
-                for column, value in settings_columns(preset).items():
-                    setattr(row, column, value)
-            parent = row
-        assert parent is not None  # a name has at least one part
-        decks[name] = parent
-    session.flush()
-    return {name: row.id for name, row in decks.items() if row.id is not None}
+    for chunk in chunks(unique):
+        yield from session.execute(_select_existing().where(_column(where).in_(chunk)))
 
 
 def delete_cards(session: Session, card_ids: Sequence[int], vanished: Sequence[str]) -> None:
     """Remove pruned cards (their review log goes with them) and forget vanished files."""
-    for start in range(0, len(card_ids), _CHUNK):
-        chunk = card_ids[start : start + _CHUNK]
-        session.execute(delete(CardRow).where(CardRow.id.in_(chunk)))
-    for start in range(0, len(vanished), _CHUNK):
-        chunk = vanished[start : start + _CHUNK]
-        session.execute(delete(SourceRow).where(SourceRow.path.in_(chunk)))
+    from sqlalchemy import delete
+
+    from studycards.store.tables import CardRow
+
+    for chunk in chunks(card_ids):
+        session.execute(delete(CardRow).where(CardRow.id.in_(chunk)))  # type: ignore[union-attr]
+    forget_sources(session, vanished)
+
+
+def card_row(session: Session, card_id: int) -> CardRow:
+    """A card's row to change in the session's transaction."""
+    from studycards.store.tables import CardRow
+
+    row = session.get(CardRow, card_id) if card_id in SQLITE_INTEGERS else None
+    if row is None:
+        raise CardNotFoundError(card_id)
+    return row
+
+
+def suspend_card(session: Session, card_id: int) -> None:
+    """Take a card out of every session until it is unsuspended; its schedule is kept."""
+    card_row(session, card_id).queue = SUSPENDED
+
+
+def bury_card(session: Session, card_id: int, until: date) -> None:
+    """Hide a card until the study day `until`; its schedule is kept."""
+    card_row(session, card_id).buried_until = to_day(until)
+
+
+def unsuspend_card(session: Session, card_id: int) -> bool:
+    """Put a suspended card back in its state's queue; False if it was not suspended."""
+    row = card_row(session, card_id)
+    if row.queue != SUSPENDED:
+        return False
+    row.queue = row.state
+    return True
+
+
+def unbury_card(session: Session, card_id: int) -> tuple[int, date | None]:
+    """Show a buried card again; returns its deck and the study day it was buried until
+    (None: it was not)."""
+    row = card_row(session, card_id)
+    until = from_day(row.buried_until)
+    row.buried_until = None
+    return row.deck_id, until

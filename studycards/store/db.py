@@ -1,4 +1,5 @@
-"""Opening a collection: pragmas, schema version check and migrations.
+"""Opening a collection: pragmas, schema version check and migrations; transactions; and the
+store's edge, where SQLite's and SQLAlchemy's errors become `StoreError`s that say what to do.
 
 Read paths that must be fast (the unchanged-file check, deck counts) use the stdlib `sqlite3`
 connection from `connect()` directly, since importing SQLModel alone costs about 0.4 s;
@@ -12,15 +13,26 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from studycards.errors import CollectionError, NoCollectionError, SchemaError
+from studycards.errors import (
+    CollectionBusyError,
+    CollectionError,
+    CollectionReadOnlyError,
+    CorruptCollectionError,
+    DiskFullError,
+    NoCollectionError,
+    SchemaError,
+    StoreError,
+)
 from studycards.store.migrations import MIGRATIONS, Migration
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+    from sqlmodel import Session
 
 BUSY_TIMEOUT_S = 10.0
+_CHUNK = 900  # stays under SQLite's default limit of bound parameters per statement
 
 
 def connect(
@@ -56,7 +68,9 @@ def connect(
             _migrate(conn, path, migrations)
     except sqlite3.DatabaseError as err:
         conn.close()
-        raise SchemaError(f"{path} is not a studycards collection ({err})") from None
+        if (getattr(err, "sqlite_errorcode", None) or 0) & 0xFF == _NOTADB:
+            raise SchemaError(f"{path} is not a studycards collection ({err})") from None
+        raise store_error(path, err) from None
     except BaseException:
         conn.close()
         raise
@@ -66,12 +80,80 @@ def connect(
 @contextmanager
 def opened(path: Path) -> Iterator[sqlite3.Connection]:
     """`connect()` to an existing collection for a few reads (or a cache write), closed on
-    leaving."""
-    conn = connect(path, create=False)
+    leaving; SQLite's errors inside become `StoreError`s."""
+    with translated(path):
+        conn = connect(path, create=False)
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+
+@contextmanager
+def translated(path: Path) -> Iterator[None]:
+    """The store's edge: an SQLite or SQLAlchemy error raised inside leaves as the
+    `StoreError` that says what happened and what to do. Everything that touches a collection
+    runs inside one (`opened` and `transaction` open one themselves)."""
     try:
-        yield conn
-    finally:
-        conn.close()
+        yield
+    except StoreError:
+        raise
+    except Exception as err:
+        cause = _sqlite_error(err)
+        if cause is None:
+            raise
+        raise store_error(path, cause) from err
+
+
+def _sqlite_error(err: Exception) -> Exception | None:
+    """The database error behind `err` (SQLAlchemy wraps the driver's own), or None; any
+    other SQLAlchemy error (a failed flush, say) counts as the store's too."""
+    if isinstance(err, sqlite3.Error):
+        return err
+    if type(err).__module__.startswith("sqlalchemy."):
+        orig = getattr(err, "orig", None)
+        return orig if isinstance(orig, Exception) else err
+    return None
+
+
+# SQLite's primary result codes (https://sqlite.org/rescode.html): the extended code's low byte
+_BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
+
+
+def store_error(path: Path, err: Exception) -> StoreError:
+    """The user's message for a database error on the collection at `path`."""
+    code = (getattr(err, "sqlite_errorcode", None) or 0) & 0xFF
+    if code in (_BUSY, _LOCKED):
+        return CollectionBusyError(
+            f"the collection {path} is busy: another studycards is writing to it; try again"
+        )
+    if code == _FULL:
+        return DiskFullError(f"the disk holding {path} is full: nothing was saved ({err})")
+    if code == _READONLY:
+        return CollectionReadOnlyError(
+            f"the collection {path} cannot be written (the file, its folder or its file system"
+            f" is read-only): nothing was saved"
+        )
+    if code in (_CORRUPT, _NOTADB):
+        return CorruptCollectionError(
+            f"the collection {path} is damaged ({err}): run `studycards check`"
+        )
+    if code == _CANTOPEN:
+        return CollectionError(f"cannot open the collection {path} ({err})")
+    return StoreError(f"the collection {path} could not be used: {err}", str(err))
+
+
+def rows_in(conn: sqlite3.Connection, sql: str, values: Sequence[object]) -> Iterator[Any]:
+    """The rows of `sql`, whose `{marks}` is an `IN (...)` list, for all of `values`: a chunk
+    at a time, since SQLite binds only so many parameters to one statement."""
+    for chunk in chunks(values):
+        yield from conn.execute(sql.format(marks=",".join("?" * len(chunk))), chunk)
+
+
+def chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
+    """`values` in pieces small enough for one statement's bound parameters."""
+    for start in range(0, len(values), _CHUNK):
+        yield values[start : start + _CHUNK]
 
 
 def _migrate(conn: sqlite3.Connection, path: Path, migrations: Sequence[Migration]) -> None:
@@ -132,6 +214,28 @@ def engine(path: Path) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE")  # type: ignore[attr-defined]
 
     return result
+
+
+@contextmanager
+def transaction(path: Path, writer: Engine) -> Iterator[Session]:
+    """A SQLModel session in one transaction on `writer` (an `engine(path)`): committed on
+    leaving, rolled back on any error, which leaves as a `StoreError`."""
+    from sqlmodel import Session
+
+    with translated(path), Session(writer) as session, session.begin():
+        yield session
+
+
+@contextmanager
+def writing(path: Path) -> Iterator[Session]:
+    """One `transaction` on an engine of its own, disposed of after: for a single write."""
+    with translated(path):
+        writer = engine(path)
+        try:
+            with transaction(path, writer) as session:
+                yield session
+        finally:
+            writer.dispose()
 
 
 def _autocommit(conn: sqlite3.Connection) -> sqlite3.Connection:

@@ -1,50 +1,36 @@
-"""Answering, undoing, suspending and burying cards: each a short transaction of its own."""
+"""The `reviews` table, the log of answers: answering a card (its new schedule and the log
+entry, in one transaction), undoing an answer, and what the log says (history, counts)."""
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Sequence
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-from sqlmodel import Session
-
-from studycards.errors import CardNotFoundError, StudycardsError
-from studycards.model import Card, Grade, ReviewLog
+from studycards.errors import StudycardsError
+from studycards.model import CardState, Grade, ReviewLog
 from studycards.scheduler.day import study_day
-from studycards.scheduler.queue import answer
-from studycards.store.rows import (
-    SQLITE_INTEGERS,
-    SUSPENDED,
-    draft_from,
-    from_day,
-    from_ms,
-    schedule_columns,
-    schedule_from,
-    settings_from,
-    to_day,
-    to_ms,
-)
-from studycards.store.tables import CardRow, DeckRow, ReviewRow
+from studycards.scheduler.states import answer
+from studycards.store.cards import card_row
+from studycards.store.db import rows_in
+from studycards.store.rows import from_ms, schedule_columns, schedule_from, settings_from, to_ms
 
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
-def _card_and_deck(session: Session, card_id: int) -> tuple[CardRow, DeckRow]:
-    row = session.get(CardRow, card_id) if card_id in SQLITE_INTEGERS else None
-    if row is None:
-        raise CardNotFoundError(card_id)
-    deck = session.get(DeckRow, row.deck_id)
-    assert deck is not None  # the foreign key guarantees it
-    return row, deck
-
-
-def load_card(session: Session, card_id: int) -> Card:
-    row, deck = _card_and_deck(session, card_id)
-    return Card(id=card_id, draft=draft_from(row, deck.name), schedule=schedule_from(row))
+    from studycards.store.tables import ReviewRow
 
 
 def answer_card(
     session: Session, card_id: int, grade: Grade, now: datetime, duration_ms: int
 ) -> ReviewLog:
     """Apply one answer at `now` and log it, in the session's transaction."""
-    row, deck = _card_and_deck(session, card_id)
+    from studycards.store.tables import DeckRow, ReviewRow
+
+    row = card_row(session, card_id)
+    deck = session.get(DeckRow, row.deck_id)
+    assert deck is not None  # the foreign key guarantees it
     settings = settings_from(deck)
     today = study_day(now, settings.rollover_hour)
     before = schedule_from(row)
@@ -69,10 +55,12 @@ def answer_card(
 
 def undo_answer(session: Session, review_id: int) -> ReviewLog:
     """Put the card back as it was before that answer and delete the answer from the log."""
+    from studycards.store.tables import ReviewRow
+
     log = session.get(ReviewRow, review_id)
     if log is None:
         raise StudycardsError(f"no answer with id {review_id} to undo")
-    row, _ = _card_and_deck(session, log.card_id)
+    row = card_row(session, log.card_id)
     before = schedule_from(log, "before_")
     for column, value in schedule_columns(before).items():
         setattr(row, column, value)
@@ -82,41 +70,32 @@ def undo_answer(session: Session, review_id: int) -> ReviewLog:
     return undone
 
 
-def suspend_card(session: Session, card_id: int) -> None:
-    """Take a card out of every session until it is unsuspended; its schedule is kept."""
-    row, _ = _card_and_deck(session, card_id)
-    row.queue = SUSPENDED
-
-
-def bury_card(session: Session, card_id: int, until: date) -> None:
-    """Hide a card until the study day `until`; its schedule is kept."""
-    row, _ = _card_and_deck(session, card_id)
-    row.buried_until = to_day(until)
-
-
-def unsuspend_card(session: Session, card_id: int) -> bool:
-    """Put a suspended card back in its state's queue; False if it was not suspended."""
-    row, _ = _card_and_deck(session, card_id)
-    if row.queue != SUSPENDED:
-        return False
-    row.queue = row.state
-    return True
-
-
-def unbury_card(session: Session, card_id: int) -> date | None:
-    """Show a buried card again; returns the study day it was buried until (None: it was not)."""
-    row, _ = _card_and_deck(session, card_id)
-    until = from_day(row.buried_until)
-    row.buried_until = None
-    return until
-
-
 def review_history(session: Session, card_id: int) -> list[ReviewLog]:
     """A card's answers, oldest first."""
+    from sqlalchemy import select
+
+    from studycards.store.tables import ReviewRow
+
     rows = session.scalars(
-        select(ReviewRow).where(ReviewRow.card_id == card_id).order_by(ReviewRow.id)
+        select(ReviewRow).where(ReviewRow.card_id == card_id).order_by(ReviewRow.id)  # type: ignore[arg-type]
     )
     return [_log_from(row) for row in rows]
+
+
+def review_count(conn: sqlite3.Connection, card_ids: Sequence[int]) -> int:
+    """How many reviews these cards have: the history a prune of them deletes."""
+    sql = "SELECT count(*) FROM reviews WHERE card_id IN ({marks})"
+    return sum(count for (count,) in rows_in(conn, sql, card_ids))
+
+
+def answered_today(conn: sqlite3.Connection, today: date) -> dict[tuple[int, int], int]:
+    """(deck id, state before) -> first answers today of new and review cards."""
+    rows = conn.execute(
+        "SELECT c.deck_id, r.before_state, count(*) FROM reviews r JOIN cards c"
+        " ON c.id = r.card_id WHERE r.day = ? AND r.before_state IN (?, ?) GROUP BY 1, 2",
+        (today.toordinal(), CardState.NEW, CardState.REVIEW),
+    )
+    return {(deck_id, state): count for deck_id, state, count in rows}
 
 
 def _log_from(row: ReviewRow) -> ReviewLog:

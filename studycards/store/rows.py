@@ -1,10 +1,12 @@
-"""Conversions at the store's edge: columns <-> `model` values, times <-> integers."""
+"""Conversions at the store's edge: columns <-> `model` values, times <-> integers. Every read
+shape is named here once (a `NamedTuple` whose fields are the columns it selects), so a new
+column is added in the table, its migration and here."""
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from studycards.model import CardDraft, CardState, DeckSettings, Related, Schedule, Sm2
 from studycards.scheduler.day import format_steps, parse_steps
@@ -12,9 +14,75 @@ from studycards.scheduler.day import format_steps, parse_steps
 SUSPENDED = -1  # the `cards.queue` value beside the CardState ones
 SQLITE_INTEGERS = range(-(2**63), 2**63)  # a row id outside them is no row (nor a bind value)
 
-SCHEDULE_COLUMNS = (
-    "state", "reps", "ease", "interval", "due", "step", "redrill_at", "last_day", "lapses"
-)  # fmt: skip
+
+class ScheduledRow(NamedTuple):
+    """A card's place in the queue: what a session loads for each card of the day."""
+
+    id: int
+    deck_id: int
+    state: int
+    reps: int
+    ease: float
+    interval: int
+    due: int | None
+    step: int
+    redrill_at: int | None
+    last_day: int | None
+    lapses: int
+
+
+SCHEDULE_COLUMNS = ScheduledRow._fields[2:]
+
+
+class DeckColumns(NamedTuple):
+    """A deck's settings as stored."""
+
+    name: str
+    new_per_day: int
+    reviews_per_day: int
+    learning_steps: str
+    rollover_hour: int
+    sources: str
+
+
+DECK_COLUMNS = DeckColumns._fields
+
+
+class CardText(NamedTuple):
+    """A card's text as stored: what a review shows."""
+
+    key: str
+    front: str
+    back: str
+    context: str
+    title: str
+    subject: str
+    tags: str
+    url: str
+    date: str
+    related: str
+    source: str
+
+
+CARD_TEXT_COLUMNS = CardText._fields
+
+
+class ExportRow(NamedTuple):
+    """A card with what an export needs but its Markdown, and its cached HTML if any."""
+
+    id: int
+    key: str
+    deck_id: int
+    subject: str
+    tags: str
+    url: str
+    related: str
+    source: str
+    content_hash: str
+    modified_at: int
+    html_hash: str | None
+    html_front: str | None
+    html_back: str | None
 
 
 def to_ms(moment: datetime) -> int:

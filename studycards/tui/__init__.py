@@ -1,1 +1,1 @@
-"""The review TUI (Textual). Thin: screens map keys to `studycards.study` calls and render."""
+"""The review TUI (Textual). Thin: screens map keys to library calls and render."""

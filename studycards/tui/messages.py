@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from studycards.study import SessionSummary, ShownCard
+from studycards.collection.reviewing import SessionSummary, ShownCard
 
 
 class CardReady(Message):

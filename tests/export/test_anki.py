@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
+from studycards.collection.exporting import export_anki
+from studycards.collection.importing import ImportTarget, import_sources
 from studycards.errors import DeckNotFoundError, ExportError
 from studycards.export.anki import MODEL_ID, deck_id, note_guid
-from studycards.exporting import export_anki
-from studycards.importer import ImportTarget, import_sources
 
 # Anki's defaults: a note (or note type) is updated only when the package's copy is newer.
 DEFAULTS = ImportAnkiPackageOptions()
@@ -247,7 +247,7 @@ def test_with_media_packs_only_images_inside_the_question_folder(db_path, tmp_pa
 def test_a_busy_collection_only_costs_the_cache(db_path, notes, tmp_path, now, monkeypatch):
     import sqlite3
 
-    import studycards.exporting as exporting
+    import studycards.collection.exporting as exporting
 
     import_into(db_path, notes, now)
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from studycards.exporting import export_anki
-from studycards.importer import ImportTarget, import_sources
+from studycards.collection.exporting import export_anki
+from studycards.collection.importing import ImportTarget, import_sources
 from tests.conftest import rows
 from tests.export.test_anki import anki_collection, anki_import
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from studycards.collection.exporting import export_anki
 from studycards.export.anki import FIELDS
-from studycards.exporting import export_anki
 from tests.export.test_anki import anki_collection, anki_import, import_into
 
 TITLE = "What’s The Difference? Chemotherapy And Immunotherapy"

@@ -8,8 +8,8 @@ import os
 
 import pytest
 
+from studycards.collection.exporting import export_anki, output_exists, package_path
 from studycards.errors import ExportError
-from studycards.exporting import export_anki, output_exists, package_path
 from tests.test_cli import invoke
 
 LONG = "a" * 300
@@ -54,7 +54,7 @@ def test_export_anki_raises_an_export_error(db_path, seeds, now, tmp_path):
 
 
 def test_a_link_or_a_device_as_the_output_is_refused_and_left_alone(db_path, tmp_path, now):
-    from studycards.importer import ImportTarget, import_sources
+    from studycards.collection.importing import ImportTarget, import_sources
 
     notes = tmp_path / "notes"
     notes.mkdir()

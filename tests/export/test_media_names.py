@@ -6,7 +6,7 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
-from studycards.exporting import export_anki
+from studycards.collection.exporting import export_anki
 from tests.export.test_anki import anki_collection, anki_import, import_into
 
 NFD_CAFE = unicodedata.normalize("NFD", "café")  # as macOS spells names on disk

@@ -6,8 +6,8 @@ import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
-from studycards.exporting import export_anki
-from studycards.importer import ImportTarget, import_sources
+from studycards.collection.exporting import export_anki
+from studycards.collection.importing import ImportTarget, import_sources
 from studycards.model import CardDraft
 from studycards.store.db import connect
 from tests.conftest import rows

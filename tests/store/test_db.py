@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from studycards.errors import SchemaError
+from studycards.errors import SchemaError, StoreError
 from studycards.store.db import connect
 from studycards.store.migrations import MIGRATIONS
 
@@ -48,7 +48,7 @@ def test_a_failing_migration_leaves_the_collection_as_it_was(db_path: Path):
         conn.execute("CREATE TABLE half_done (x)")
         raise sqlite3.OperationalError("disk on fire")
 
-    with pytest.raises(SchemaError, match="disk on fire"):
+    with pytest.raises(StoreError, match="disk on fire"):
         connect(db_path, (*MIGRATIONS, broken))
     conn = connect(db_path)
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
+from studycards.collection.importing import ImportTarget, import_sources
 from studycards.errors import DeckNotFoundError
-from studycards.importer import ImportTarget, import_sources
 from studycards.model import CardState, DeckSettings, Grade
+from studycards.store.cards import card_listing
 from studycards.store.db import connect, engine
-from studycards.store.queries import card_listing, deck_overview
+from studycards.store.due import deck_overview
 from studycards.store.reviews import answer_card
 
 
@@ -38,7 +39,7 @@ def collection(db_path, tmp_path, now):
 
 def answer_all(db_path: Path, deck: str, grade: Grade, now, limit: int) -> list[int]:
     conn = connect(db_path)
-    ids = [card.id for card in card_listing(conn, deck) if card.deck == deck][:limit]
+    ids = [card.id for card in card_listing(conn, now, deck) if card.deck == deck][:limit]
     conn.close()
     with Session(engine(db_path)) as session, session.begin():
         for ident in ids:
@@ -92,12 +93,12 @@ def test_study_day_follows_the_rollover_hour(collection, now):
 def test_card_listing_includes_children_and_sorts_by_due(collection, now):
     answer_all(collection, "Medicine", Grade.GOOD, now, 1)
     conn = connect(collection)
-    listing = card_listing(conn, "Medicine")
+    listing = card_listing(conn, now, "Medicine")
     assert len(listing) == 34
     assert listing[0].state is CardState.REVIEW and listing[0].due is not None
     assert {card.deck for card in listing} == {"Medicine", "Medicine::Oncology"}
     with pytest.raises(DeckNotFoundError, match="no deck named 'Physics'"):
-        card_listing(conn, "Physics")
+        card_listing(conn, now, "Physics")
     conn.close()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from studycards.importer import ImportTarget, import_sources
+from studycards.collection.importing import ImportTarget, import_sources
 from studycards.store.db import connect
 from tests.conftest import rows
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from studycards.importer import ImportTarget, import_sources
+from studycards.collection.importing import ImportTarget, import_sources
 from studycards.model import DeckSettings
 
 

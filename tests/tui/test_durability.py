@@ -11,7 +11,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from studycards.importer import ImportTarget, import_sources
+from studycards.collection.importing import ImportTarget, import_sources
 from studycards.store.rows import SCHEDULE_COLUMNS
 from studycards.tui.app import make_app
 from tests.tui.conftest import settle

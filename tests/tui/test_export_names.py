@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-from studycards.importer import ImportTarget, import_sources
-from studycards.store.study import Outlook
-from studycards.study import SessionSummary
+from studycards.collection.importing import ImportTarget, import_sources
+from studycards.collection.reviewing import SessionSummary
+from studycards.model import Outlook
 from studycards.tui.app import make_app
 from studycards.tui.screens.deck_list import DeckListScreen, export_file_name
 from studycards.tui.screens.dialogs import ConfirmDialog, ExportDialog

@@ -18,8 +18,8 @@ def test_nothing_heavy_loads_before_the_first_card(collection):
         "    async with app.run_test() as pilot:\n"
         "        while getattr(app.screen, 'card', None) is None:\n"
         "            await pilot.pause(0.01)\n"
-        "        heavy = ('genanki', 'yaml', 'frontmatter', 'studycards.importer',\n"
-        "                 'studycards.export', 'studycards.exporting')\n"
+        "        heavy = ('genanki', 'yaml', 'frontmatter', 'studycards.collection.importing',\n"
+        "                 'studycards.export', 'studycards.collection.exporting')\n"
         "        print(sorted(m for m in heavy if m in sys.modules))\n"
         "asyncio.run(main())\n"
     )

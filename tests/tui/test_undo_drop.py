@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from studycards.study import StudySession
+from studycards.collection.reviewing import StudySession
 from studycards.tui.app import make_app
 from studycards.tui.screens.done import DoneScreen
 from studycards.tui.screens.review import ReviewScreen

@@ -12,9 +12,9 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from studycards.collection.browsing import deck_overview
 from studycards.errors import StudycardsError
-from studycards.store.db import opened
-from studycards.store.queries import DeckCounts, deck_overview
+from studycards.model import DeckCounts
 from studycards.text import plural, printable
 
 # A file name's stem, cut to fit every file system (255 bytes or characters, less on some
@@ -70,8 +70,7 @@ class DeckListScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="decks")
     def _load(self) -> None:
-        with opened(self.app.db_path) as conn:  # type: ignore[attr-defined]
-            decks = deck_overview(conn, self.app.clock())  # type: ignore[attr-defined]
+        decks = deck_overview(self.app.db_path, self.app.clock())  # type: ignore[attr-defined]
         self.app.call_from_thread(self._fill, decks)
 
     def _fill(self, decks: list[DeckCounts]) -> None:
@@ -79,9 +78,8 @@ class DeckListScreen(Screen[None]):
         selected = table.cursor_row
         table.clear()
         for deck in decks:
-            name = "  " * deck.depth + deck.name.rsplit("::", 1)[-1]
             table.add_row(
-                Text(printable(name)),
+                Text(printable(deck.label)),
                 _count(deck.new, "bold blue"),
                 _count(deck.learning, "bold red"),
                 _count(deck.due, "bold green"),
@@ -109,7 +107,7 @@ class DeckListScreen(Screen[None]):
 
     def action_export(self) -> None:
         """Ask where, ask before overwriting, then export the highlighted deck."""
-        from studycards.exporting import output_exists, package_path
+        from studycards.collection.exporting import output_exists, package_path
         from studycards.tui.screens.dialogs import ConfirmDialog, ExportDialog
 
         deck = self._highlighted()
@@ -138,7 +136,7 @@ class DeckListScreen(Screen[None]):
 
     @work(thread=True, group="export")
     def _export(self, deck: str, path: Path) -> None:
-        from studycards.exporting import export_anki
+        from studycards.collection.exporting import export_anki
 
         self.app.call_from_thread(
             self.notify, printable(f"Exporting {deck}…"), timeout=2, markup=False

@@ -10,7 +10,7 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from studycards.study import SessionSummary
+from studycards.collection.reviewing import SessionSummary
 from studycards.text import plural
 
 

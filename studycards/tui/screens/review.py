@@ -16,9 +16,9 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from studycards.collection.reviewing import ShownCard, StudySession
 from studycards.errors import StudycardsError
 from studycards.model import Grade
-from studycards.study import ShownCard, StudySession
 from studycards.text import printable
 from studycards.tui.messages import CardReady, SessionFinished, StoreFailed
 from studycards.tui.widgets.card_view import CardView

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from studycards.model import CardState, Grade, Schedule, Sm2
-from studycards.scheduler.queue import answer, is_redrill, preview, within_limit
+from studycards.scheduler.states import answer, is_redrill, preview, within_limit
 
 STEPS = (timedelta(minutes=1), timedelta(minutes=10))
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)

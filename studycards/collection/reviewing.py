@@ -3,7 +3,8 @@ and taking suspensions and burials back outside a session (`unsuspend`, `unbury`
 
 Knows nothing of the screen. Reads go through the stdlib connection so that the first card
 shows fast; writes go through SQLModel sessions, one short transaction (and commit) each, so
-an answer is on disk before the next card is shown.
+an answer is on disk before the next card is shown. A store failure leaves as a `StoreError`
+with the session as it was: the card answered stays the card to answer.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studycards.errors import StudycardsError
-from studycards.model import CardDraft, Grade, ReviewLog, Schedule
+from studycards.model import CardDraft, CardListing, Grade, Outlook, ReviewLog, Schedule
 from studycards.scheduler.day import study_day
-from studycards.scheduler.queue import preview
-from studycards.scheduler.session import QueuedCard, ReviewQueue
-from studycards.store.db import connect, opened
-from studycards.store.queries import CardListing, card_listing, deck_tree
-from studycards.store.study import Outlook, card_text, load_queue, outlook
+from studycards.scheduler.queue import QueuedCard, ReviewQueue
+from studycards.scheduler.states import preview
+from studycards.store.cards import card_listing, card_text
+from studycards.store.db import connect, opened, transaction, translated
+from studycards.store.decks import deck_tree
+from studycards.store.due import load_queue, outlook
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -79,9 +81,14 @@ class StudySession:
     _engine_lock: threading.Lock = field(init=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
-        self._conn = connect(self.db_path)
-        self.decks = deck_tree(self._conn, self.deck)
-        self.queue = load_queue(self._conn, self.decks, self.started)
+        with translated(self.db_path):
+            self._conn = connect(self.db_path, create=False)
+            try:
+                self.decks = deck_tree(self._conn, self.deck)
+                self.queue = load_queue(self._conn, self.decks, self.started)
+            except BaseException:
+                self._conn.close()
+                raise
 
     def next_card(self, now: datetime) -> ShownCard | None:
         """The card to show now, or None when the session is over."""
@@ -95,7 +102,8 @@ class StudySession:
         settings = self.decks[queued.deck_id]
         today = study_day(now, settings.rollover_hour)
         outcomes = preview(queued.schedule, now, today, settings.learning_steps)
-        text = card_text(self._conn, queued.id)
+        with translated(self.db_path):
+            text = card_text(self._conn, queued.id)
         return ShownCard(queued, text, outcomes, now, today, self.queue.counts())
 
     def answer(self, card: QueuedCard, grade: Grade, now: datetime, duration_ms: int) -> None:
@@ -130,7 +138,7 @@ class StudySession:
         return bool(self._done)
 
     def suspend(self, card: QueuedCard) -> None:
-        from studycards.store.reviews import suspend_card, unsuspend_card
+        from studycards.store.cards import suspend_card, unsuspend_card
 
         with self._write() as session:
             suspend_card(session, card.id)
@@ -138,7 +146,7 @@ class StudySession:
 
     def bury(self, card: QueuedCard, now: datetime) -> None:
         """Hide the card until tomorrow's study day."""
-        from studycards.store.reviews import bury_card, unbury_card
+        from studycards.store.cards import bury_card, unbury_card
 
         today = study_day(now, self.decks[card.deck_id].rollover_hour)
         with self._write() as session:
@@ -151,7 +159,7 @@ class StudySession:
 
     def reimport(self, card: ShownCard, now: datetime) -> ShownCard:
         """Import the card's source file again (after an edit) and show the card's new text."""
-        from studycards.importer import ImportTarget, import_sources
+        from studycards.collection.importing import ImportTarget, import_sources
 
         summary = import_sources(
             self.db_path, [ImportTarget((Path(card.text.source),), card.text.deck)], now
@@ -165,9 +173,9 @@ class StudySession:
         again = sum(log.grade is Grade.AGAIN for log in logs)
         seconds = (now - self.started).total_seconds()
         cards = len({log.card_id for log in logs})
-        return SessionSummary(
-            len(logs), again, seconds, outlook(self._conn, self.decks, now), cards
-        )
+        with translated(self.db_path):
+            ahead = outlook(self._conn, self.decks, now)
+        return SessionSummary(len(logs), again, seconds, ahead, cards)
 
     def warm_up(self) -> None:
         """Load SQLModel and map the tables ahead of the first answer, so that the first grade
@@ -195,9 +203,7 @@ class StudySession:
     @contextmanager
     def _write(self) -> Iterator[Session]:
         """One transaction, committed on leaving: an answer is on disk before anything else."""
-        from sqlmodel import Session
-
-        with Session(self._writer_engine()) as session, session.begin():
+        with translated(self.db_path), transaction(self.db_path, self._writer_engine()) as session:
             yield session
 
 
@@ -209,57 +215,56 @@ class Released:
     not_held: tuple[int, ...]
 
 
-def unsuspend(db_path: Path, card_ids: Iterable[int], deck: str | None = None) -> Released:
+def unsuspend(
+    db_path: Path, card_ids: Iterable[int], now: datetime, deck: str | None = None
+) -> Released:
     """Put suspended cards back in their sessions, schedules as they were: those named by id,
     and every suspended card of `deck` and its children."""
-    from studycards.store.reviews import unsuspend_card
+    from studycards.store.cards import unsuspend_card
 
-    return _release(db_path, card_ids, deck, lambda card: card.suspended, unsuspend_card)
+    def release(session: Session, card_id: int, days: dict[int, date]) -> bool:
+        return unsuspend_card(session, card_id)
+
+    return _release(db_path, card_ids, deck, now, lambda card: card.suspended, release)
 
 
 def unbury(
     db_path: Path, card_ids: Iterable[int], now: datetime, deck: str | None = None
 ) -> Released:
     """Show buried cards again today: those named by id, and every buried card of `deck`."""
-    from studycards.store.reviews import unbury_card
+    from studycards.store.cards import unbury_card
 
-    today = study_day(now)
+    def release(session: Session, card_id: int, days: dict[int, date]) -> bool:
+        deck_id, until = unbury_card(session, card_id)
+        return until is not None and until > days[deck_id]
 
-    def buried(card: CardListing) -> bool:
-        return card.buried_until is not None and card.buried_until > today
-
-    def release(session: Session, card_id: int) -> bool:
-        until = unbury_card(session, card_id)
-        return until is not None and until > today
-
-    return _release(db_path, card_ids, deck, buried, release)
+    return _release(db_path, card_ids, deck, now, lambda card: card.buried, release)
 
 
 def _release(
     db_path: Path,
     card_ids: Iterable[int],
     deck: str | None,
+    now: datetime,
     held: Callable[[CardListing], bool],
-    release: Callable[[Session, int], bool],
+    release: Callable[[Session, int, dict[int, date]], bool],
 ) -> Released:
     """One transaction over the cards named and the held cards of `deck`: all or none."""
-    from sqlmodel import Session
-
-    from studycards.store.db import engine
+    from studycards.store.db import writing
 
     wanted = list(card_ids)
     if not wanted and deck is None:
         raise StudycardsError("name the cards by id (`studycards cards` lists them) or a deck")
     with opened(db_path) as conn:  # never creates a collection: there is nothing to release
+        days = {
+            deck_id: study_day(now, settings.rollover_hour)
+            for deck_id, settings in deck_tree(conn, None).items()
+        }
         if deck is not None:
-            wanted += [card.id for card in card_listing(conn, deck) if held(card)]
+            wanted += [card.id for card in card_listing(conn, now, deck) if held(card)]
     done: list[int] = []
     not_held: list[int] = []
-    writer = engine(db_path)
-    try:
-        with Session(writer) as session, session.begin():
-            for card_id in dict.fromkeys(wanted):
-                (done if release(session, card_id) else not_held).append(card_id)
-    finally:
-        writer.dispose()
+    with writing(db_path) as session:
+        for card_id in dict.fromkeys(wanted):
+            (done if release(session, card_id, days) else not_held).append(card_id)
     return Released(tuple(done), tuple(not_held))

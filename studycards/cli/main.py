@@ -1,4 +1,8 @@
-"""The `studycards` command: resolve the collection, call the library, render with rich."""
+"""The `studycards` command: resolve the collection, call the library, render with rich.
+
+A `StudycardsError` from any command is caught once, in `_Commands.invoke`: one `error:` line
+on stderr and exit status 1, never a traceback.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +12,30 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
+from studycards.cli.location import collection_path, presets_folder
 from studycards.errors import StudycardsError
-from studycards.location import collection_path, presets_folder
-from studycards.text import plural
 
 if TYPE_CHECKING:
-    from studycards.study import Released
+    from studycards.collection.reviewing import Released
 
-Clock = Callable[[], datetime]
+
+class _Commands(TyperGroup):
+    """The command group, catching the user's errors of every command in one place."""
+
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except StudycardsError as err:
+            from studycards.cli.render import print_error
+
+            print_error(err)
+            raise typer.Exit(1) from None
+
 
 app = typer.Typer(
+    cls=_Commands,
     help="Spaced-repetition flashcards for the terminal: question files in, SM-2 reviews out.",
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -87,16 +104,9 @@ def _deck_option(deck: str | None) -> str | None:
     return deck_name(deck)
 
 
-def _fail(err: StudycardsError) -> typer.Exit:
-    from studycards.cli_render import print_error
-
-    print_error(err)
-    return typer.Exit(1)
-
-
 def _interrupted(message: str) -> typer.Exit:
     """Ctrl-C: one line, no traceback, the shell's status for SIGINT."""
-    from studycards.cli_render import err
+    from studycards.cli.render import err
 
     err.print(message, markup=False)
     return typer.Exit(130)
@@ -142,39 +152,29 @@ def import_command(
     ] = None,
 ) -> None:
     """Turn question files into cards. Re-importing updates text and keeps review history."""
-    from studycards.cli_render import print_import_summary, progress_bar
-    from studycards.importer import ImportInterruptedError, import_sources
-    from studycards.presets import import_targets, presets_at_hand
+    from studycards.cli.render import print_import_summary, progress_bar
+    from studycards.collection.importing import ImportInterruptedError
+    from studycards.collection.targets import import_paths
 
     collection, now = _context(ctx)
+    if yes and not prune:
+        raise StudycardsError("--yes confirms a prune: give it with --prune")
     try:
-        if yes and not prune:
-            raise StudycardsError("--yes confirms a prune: give it with --prune")
-        folder = presets_folder(presets)
-        found = presets_at_hand(folder, collection)
-        if not paths and not found:
-            raise StudycardsError(
-                f"nothing to import: give files or folders, or put deck presets in {folder}/"
-            )
-        targets = import_targets(paths or [], found, deck)
         with progress_bar("importing") as progress:
-            summary = import_sources(
-                collection, targets, now, prune=prune, confirmed=yes, progress=progress
-            )
-        if not (summary.files or summary.failed or summary.stale):
-            # else the summary says it
-            searched = ", ".join(str(path) for target in targets for path in target.paths)
-            others = len(summary.skipped)
-            skipped = f"; {plural(others, 'other file')} skipped" if others else ""
-            raise StudycardsError(
-                f"no question files found in {searched} (.md, .markdown or .txt{skipped})"
+            summary = import_paths(
+                collection,
+                paths or [],
+                presets_folder(presets),
+                now,
+                deck=deck,
+                prune=prune,
+                confirmed=yes,
+                progress=progress,
             )
     except ImportInterruptedError as stop:
         raise _interrupted(f"interrupted: {stop}") from None
     except KeyboardInterrupt:  # a second Ctrl-C, while the first was being handled
         raise _interrupted("interrupted: run again to finish") from None
-    except StudycardsError as err:
-        raise _fail(err) from None
     print_import_summary(summary, collection)
     if summary.failed or summary.prune_held:
         raise typer.Exit(1)
@@ -183,17 +183,10 @@ def import_command(
 @app.command("decks")
 def decks_command(ctx: typer.Context) -> None:
     """List the decks. Each with its cards and today's new, learning and due cards."""
-    from studycards.cli_render import print_decks
-    from studycards.store.db import opened
-    from studycards.store.queries import deck_overview
+    from studycards.cli.render import print_decks
+    from studycards.collection.browsing import deck_overview
 
-    collection, now = _context(ctx)
-    try:
-        with opened(collection) as conn:
-            overview = deck_overview(conn, now)
-    except StudycardsError as err:
-        raise _fail(err) from None
-    print_decks(overview)
+    print_decks(deck_overview(*_context(ctx)))
 
 
 @app.command("cards")
@@ -211,18 +204,10 @@ def cards_command(
     ] = None,
 ) -> None:
     """List cards with their next due date, soonest first."""
-    from studycards.cli_render import print_cards
-    from studycards.scheduler.day import study_day
-    from studycards.store.db import opened
-    from studycards.store.queries import card_listing
+    from studycards.cli.render import print_cards
+    from studycards.collection.browsing import card_listing
 
-    collection, now = _context(ctx)
-    try:
-        with opened(collection) as conn:
-            listing = card_listing(conn, deck)
-    except StudycardsError as err:
-        raise _fail(err) from None
-    print_cards(listing, study_day(now))
+    print_cards(card_listing(*_context(ctx), deck))
 
 
 @app.command("export")
@@ -257,24 +242,21 @@ def export_command(
     ] = False,
 ) -> None:
     """Write an Anki package. Importing a newer one into Anki updates notes, never duplicates."""
-    from studycards.cli_render import print_export_summary, progress_bar
-    from studycards.exporting import export_anki
+    from studycards.cli.render import print_export_summary, progress_bar
+    from studycards.collection.exporting import export_anki
 
     collection, now = _context(ctx)
-    try:
-        with progress_bar("exporting") as progress:
-            summary = export_anki(
-                collection,
-                output,
-                now,
-                deck=deck,
-                tag=tag,
-                force=force,
-                with_media=with_media,
-                progress=progress,
-            )
-    except StudycardsError as err:
-        raise _fail(err) from None
+    with progress_bar("exporting") as progress:
+        summary = export_anki(
+            collection,
+            output,
+            now,
+            deck=deck,
+            tag=tag,
+            force=force,
+            with_media=with_media,
+            progress=progress,
+        )
     print_export_summary(summary)
 
 
@@ -301,10 +283,13 @@ def unsuspend_command(
     deck: Annotated[str | None, _held_deck_option("suspended")] = None,
 ) -> None:
     """Put suspended cards back in their sessions, with their schedules as they were."""
-    from studycards.study import unsuspend
+    from studycards.collection.reviewing import unsuspend
 
     _release(
-        ctx, "unsuspended", "suspended", lambda path, now: unsuspend(path, card_ids or [], deck)
+        ctx,
+        "unsuspended",
+        "suspended",
+        lambda path, now: unsuspend(path, card_ids or [], now, deck),
     )
 
 
@@ -315,7 +300,7 @@ def unbury_command(
     deck: Annotated[str | None, _held_deck_option("buried")] = None,
 ) -> None:
     """Show buried cards again today instead of tomorrow."""
-    from studycards.study import unbury
+    from studycards.collection.reviewing import unbury
 
     _release(ctx, "unburied", "buried", lambda path, now: unbury(path, card_ids or [], now, deck))
 
@@ -324,14 +309,9 @@ def _release(
     ctx: typer.Context, done: str, held: str, release: Callable[[Path, datetime], Released]
 ) -> None:
     """Run `unsuspend` or `unbury` on the collection and say what it did."""
-    from studycards.cli_render import print_released
+    from studycards.cli.render import print_released
 
-    collection, now = _context(ctx)
-    try:
-        released = release(collection, now)
-    except StudycardsError as err:
-        raise _fail(err) from None
-    print_released(released, done, held)
+    print_released(release(*_context(ctx)), done, held)
 
 
 @app.command("review")
@@ -349,15 +329,12 @@ def review_command(
     ] = None,
 ) -> None:
     """Open the review TUI. It starts on the deck list, or with --deck in that deck's session."""
-    from studycards.store.db import opened
-    from studycards.store.queries import find_deck
+    from studycards.collection.browsing import check_readable, find_deck
 
     collection = ctx.obj["collection"]
-    try:
-        with opened(collection) as conn:  # refuse a missing collection or deck before the TUI
-            deck = find_deck(conn, deck) if deck is not None else None
-    except StudycardsError as err:
-        raise _fail(err) from None
+    check_readable(collection)  # a missing or foreign collection is refused before the TUI
+    if deck is not None:
+        deck = find_deck(collection, deck)
     from studycards.tui.app import make_app
 
     tui = make_app(collection, ctx.obj["clock"], deck)

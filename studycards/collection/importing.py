@@ -20,27 +20,40 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from studycards.errors import SourceError, StudycardsError
-from studycards.model import DeckSettings, SourceFile
-from studycards.parallel import map_chunks
+from studycards.collection.parallel import map_chunks
+from studycards.errors import (
+    CollectionBusyError,
+    CollectionReadOnlyError,
+    CorruptCollectionError,
+    DiskFullError,
+    SourceError,
+    StoreError,
+    StudycardsError,
+)
+from studycards.model import DeckSettings, SourceFile, StaleCard
 from studycards.sources.text import preview, read_source
 from studycards.sources.walk import Walk, walk_sources
-from studycards.store.db import connect
-from studycards.store.queries import (
-    cards_of_sources,
-    deck_losses,
-    deck_settings,
-    files_imported_at,
-    remove_empty_decks,
-    review_count,
-    source_card_counts,
-    source_digests,
-)
+from studycards.store.cards import cards_of_sources, source_card_counts
+from studycards.store.db import connect, translated
+from studycards.store.decks import deck_losses, deck_settings, remove_empty_decks
+from studycards.store.reviews import review_count
 from studycards.store.rows import to_ms
+from studycards.store.sources import files_imported_at, source_digests
 from studycards.text import plural, shorten
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
     from studycards.store.cards import WriteResult
+
+# Errors of the whole collection, not of a file: retrying file by file would only meet them
+# again (and wait out the busy timeout once per file).
+_COLLECTION_WIDE = (
+    CollectionBusyError,
+    CollectionReadOnlyError,
+    CorruptCollectionError,
+    DiskFullError,
+)
 
 Progress = Callable[[int, int], None]  # (files settled so far, files in all)
 
@@ -56,15 +69,6 @@ class ImportTarget:
     paths: tuple[Path, ...]
     deck: str | None = None
     settings: DeckSettings | None = None  # from a preset: the deck's limits and timing
-
-
-@dataclass(frozen=True, slots=True)
-class StaleCard:
-    """A stored card whose source no longer holds it."""
-
-    id: int
-    front: str
-    source: str
 
 
 @dataclass(slots=True)
@@ -126,35 +130,38 @@ def import_sources(
     and is not `confirmed`. Ctrl-C raises ImportInterruptedError.
     """
     summary = ImportSummary()
-    conn = connect(db_path)
-    try:
-        found, walked = _walk_targets(targets, summary)
-        report = progress or (lambda done, total: None)
-        known = source_digests(conn)
-        todo = _changed(found, known, source_card_counts(conn), summary)
-        report(summary.files_unchanged, summary.files)
-        settings = {t.settings.name: t.settings for t in targets if t.settings is not None}
-        if todo or _settings_changed(conn, settings):
-            # closed on any exit: an interrupt while a batch is written stops the workers now
-            with closing(_parse_all(todo, workers)) as parsing:
-                _parse_and_store(db_path, parsing, settings, now, summary, report)
-        vanished = _vanished(known, found, walked.folders)
-        summary.stale += [StaleCard(*row) for row in cards_of_sources(conn, vanished)]
-        stale_ids = [card.id for card in summary.stale]
-        summary.stale_reviews = review_count(conn, stale_ids)
-        if prune and stale_ids and not confirmed:
-            summary.prune_held = _prune_doubts(conn, stale_ids, walked.empty)
-        if prune and not summary.prune_held and (stale_ids or vanished):
-            _prune(db_path, stale_ids, vanished)  # vanished files go too, even with no card left
-            summary.pruned = len(stale_ids)
-        # cards that moved (or went) leave their old decks empty
-        remove_empty_decks(conn, [t.settings.name for t in targets if t.settings is not None])
-    except KeyboardInterrupt:
-        raise ImportInterruptedError(files_imported_at(conn, to_ms(now))) from None
-    except BrokenProcessPool:
-        raise ImportWorkerDiedError(files_imported_at(conn, to_ms(now))) from None
-    finally:
-        conn.close()
+    with translated(db_path):
+        conn = connect(db_path)
+        try:
+            found, walked = _walk_targets(targets, summary)
+            report = progress or (lambda done, total: None)
+            known = source_digests(conn)
+            todo = _changed(found, known, source_card_counts(conn), summary)
+            report(summary.files_unchanged, summary.files)
+            settings = {t.settings.name: t.settings for t in targets if t.settings is not None}
+            if todo or _settings_changed(conn, settings):
+                # closed on any exit: an interrupt while a batch is written stops the workers now
+                with closing(_parse_all(todo, workers)) as parsing:
+                    _parse_and_store(db_path, parsing, settings, now, summary, report)
+            vanished = _vanished(known, found, walked.folders)
+            summary.stale += cards_of_sources(conn, vanished)
+            stale_ids = [card.id for card in summary.stale]
+            summary.stale_reviews = review_count(conn, stale_ids)
+            if prune and stale_ids and not confirmed:
+                summary.prune_held = _prune_doubts(conn, stale_ids, walked.empty)
+            if prune and not summary.prune_held and (stale_ids or vanished):
+                _prune(
+                    db_path, stale_ids, vanished
+                )  # vanished files go too, even with no card left
+                summary.pruned = len(stale_ids)
+            # cards that moved (or went) leave their old decks empty
+            remove_empty_decks(conn, [t.settings.name for t in targets if t.settings is not None])
+        except KeyboardInterrupt:
+            raise ImportInterruptedError(files_imported_at(conn, to_ms(now))) from None
+        except BrokenProcessPool:
+            raise ImportWorkerDiedError(files_imported_at(conn, to_ms(now))) from None
+        finally:
+            conn.close()
     return summary
 
 
@@ -193,15 +200,11 @@ def _prune_doubts(conn: sqlite3.Connection, card_ids: list[int], empty: list[Pat
 
 def _prune(db_path: Path, card_ids: list[int], vanished: list[str]) -> None:
     """Delete the cards (their reviews go with them) and forget the vanished files, at once."""
-    from sqlmodel import Session
-
     from studycards.store.cards import delete_cards
-    from studycards.store.db import engine
+    from studycards.store.db import writing
 
-    db = engine(db_path)
-    with Session(db) as session, session.begin():
+    with writing(db_path) as session:
         delete_cards(session, card_ids, vanished)
-    db.dispose()
 
 
 def _changed(
@@ -343,27 +346,28 @@ class _Writer:
         summary: ImportSummary,
     ) -> None:
         from studycards.store.db import engine
-        from studycards.store.rows import to_ms
 
-        self.engine = engine(db_path)
+        self.db_path = db_path
+        self.engine: Engine = engine(db_path)
         self.settings, self.now_ms, self.summary = settings, to_ms(now), summary
         self.settings_written = False
 
     def write(self, batch: list[SourceFile]) -> None:
-        from sqlalchemy.exc import SQLAlchemyError
-
         if not batch and self.settings_written:
             return
         try:
             results = [self._transaction(batch)]
-        except SQLAlchemyError:
+        except _COLLECTION_WIDE:
+            raise
+        except StoreError:
             results = []
             for file in batch:
                 try:
                     results.append(self._transaction([file]))
-                except SQLAlchemyError as err:
-                    # a DBAPIError carries the driver's own error; others (a flush) do not
-                    problem = f"could not be stored: {getattr(err, 'orig', None) or err}"
+                except _COLLECTION_WIDE:
+                    raise
+                except StoreError as err:
+                    problem = f"could not be stored: {err.reason}"
                     self.summary.failed.append(SourceError(Path(file.path), problem))
         self.settings_written = True
         for result in results:
@@ -371,14 +375,13 @@ class _Writer:
             self.summary.updated += result.updated
             self.summary.unchanged += result.unchanged
             self.summary.failed += result.failed
-            self.summary.stale += [StaleCard(*row) for row in result.stale]
+            self.summary.stale += result.stale
 
     def _transaction(self, batch: list[SourceFile]) -> WriteResult:
-        from sqlmodel import Session
-
         from studycards.store.cards import write_files
+        from studycards.store.db import transaction
 
-        with Session(self.engine) as session, session.begin():
+        with transaction(self.db_path, self.engine) as session:
             return write_files(session, batch, self.now_ms, self.settings)
 
     def close(self) -> None:

@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from studycards.convert import deck_name
-from studycards.errors import NoCollectionError, PresetError
-from studycards.importer import ImportTarget
+from studycards.errors import PresetError
 from studycards.model import DeckSettings
 from studycards.scheduler.day import format_steps, parse_steps
 from studycards.text import printable
@@ -41,67 +39,6 @@ class Preset:
 def load_presets(folder: Path) -> list[Preset]:
     """Every `*.toml` preset in `folder`, by file name."""
     return [load_preset(path) for path in sorted(folder.glob("*.toml"))]
-
-
-def presets_at_hand(folder: Path, collection: Path) -> list[Preset]:
-    """The presets in `folder`; without that folder, those the collection's decks remember
-    from their last import (by deck name), so that where the user runs an import from does
-    not decide which deck a preset's file goes to."""
-    if folder.is_dir():
-        return load_presets(folder)
-    from studycards.store.db import opened
-    from studycards.store.queries import deck_settings
-
-    try:
-        with opened(collection) as conn:
-            decks = deck_settings(conn)
-    except NoCollectionError:
-        return []
-    return [Preset(settings) for _, settings in sorted(decks.items()) if settings.sources]
-
-
-def import_targets(
-    paths: Sequence[Path], presets: Sequence[Preset], deck: str | None = None
-) -> list[ImportTarget]:
-    """What an import puts where: `paths` (every preset's sources when none), into `deck`.
-
-    Without `deck`, a file that a preset covers keeps the preset's deck and settings, even
-    when imported by its own path (or a folder above it): importing `data` after the demo
-    must not move the demo's cards out of their deck. When presets overlap, the first one
-    (by file name) wins, as it does when every preset is imported.
-    """
-    if not paths:
-        return [
-            ImportTarget(p.sources, deck or p.settings.name, None if deck else p.settings)
-            for p in presets
-        ]
-    if deck is not None:
-        return [ImportTarget(tuple(paths), deck)]
-    covered: list[ImportTarget] = []
-    uncovered: list[Path] = []
-    for path in paths:
-        real = Path(os.path.realpath(path))  # never raises: a symlink loop fails in the walk
-        parts = [
-            (part, preset)
-            for preset in presets
-            for source in preset.sources
-            if (part := _covered_part(path, real, source)) is not None
-        ]
-        covered += [ImportTarget((part,), p.settings.name, p.settings) for part, p in parts]
-        if not any(part == path for part, _ in parts):
-            uncovered.append(path)  # walked as well; the preset parts were claimed first
-    return covered + ([ImportTarget(tuple(uncovered))] if uncovered else [])
-
-
-def _covered_part(path: Path, real: Path, source: Path) -> Path | None:
-    """The part of `path` (resolved: `real`) under a preset's `source`, spelt as the walk of
-    `path` will spell its files: all of it, a source inside it, or None."""
-    if real.is_relative_to(source):
-        return path
-    inside = source.relative_to(real) if source.is_relative_to(real) else None
-    if inside is None or not source.exists() or any(p.startswith(".") for p in inside.parts):
-        return None  # the walk of `path` would not reach it (missing, or in a hidden folder)
-    return path.absolute() / inside
 
 
 def load_preset(path: Path) -> Preset:

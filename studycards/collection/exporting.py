@@ -15,18 +15,13 @@ from html import escape, unescape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from studycards.collection.parallel import map_chunks
 from studycards.errors import ExportError
 from studycards.export.html import image_sources_in_html, render_card
-from studycards.parallel import map_chunks
-from studycards.store.db import connect, opened
-from studycards.store.queries import (
-    ExportRow,
-    cache_html,
-    card_markdown,
-    deck_tree,
-    export_rows,
-)
-from studycards.store.rows import from_ms
+from studycards.store.db import connect, opened, translated
+from studycards.store.decks import deck_tree
+from studycards.store.html_cache import cache_html, card_markdown, export_rows
+from studycards.store.rows import ExportRow, from_ms
 
 Progress = Callable[[int, int], None]  # (cards done, cards in all)
 
@@ -101,6 +96,7 @@ def export_anki(
         summary.size = package.write(output, list(media.items()))
     except OSError as err:
         raise _unwritable(output, err) from None
+
     finally:
         package.close()
         cache.close()
@@ -157,24 +153,30 @@ def _with_html(
 ) -> Iterator[tuple[ExportRow, str, str]]:
     """Every card with its HTML: cached where its text has not changed, else rendered (and
     handed to the cache)."""
-    stale: list[ExportRow] = []
-    done = 0
-    for row in rows:
-        if row.html_hash == row.content_hash:  # a cache row's columns are never NULL
-            done += 1
-            yield row, row.html_front, row.html_back
-        else:
-            stale.append(row)
-    report(done, len(rows))
-    chunks = [stale[start : start + _RENDER_CHUNK] for start in range(0, len(stale), _RENDER_CHUNK)]
-    for chunk, results in zip(chunks, _render_all(cache.db_path, chunks, workers), strict=True):
-        cache.keep(
-            [(row.id, row.content_hash, *html) for row, html in zip(chunk, results, strict=True)]
-        )
-        for row, (front, back) in zip(chunk, results, strict=True):
-            yield row, front, back
-        done += len(chunk)
+    with translated(cache.db_path):  # the renderers read the cards' Markdown
+        stale: list[ExportRow] = []
+        done = 0
+        for row in rows:
+            if row.html_hash == row.content_hash:  # a cache row's columns are never NULL
+                done += 1
+                yield row, row.html_front, row.html_back
+            else:
+                stale.append(row)
         report(done, len(rows))
+        chunks = [
+            stale[start : start + _RENDER_CHUNK] for start in range(0, len(stale), _RENDER_CHUNK)
+        ]
+        for chunk, results in zip(chunks, _render_all(cache.db_path, chunks, workers), strict=True):
+            cache.keep(
+                [
+                    (row.id, row.content_hash, *html)
+                    for row, html in zip(chunk, results, strict=True)
+                ]
+            )
+            for row, (front, back) in zip(chunk, results, strict=True):
+                yield row, front, back
+            done += len(chunk)
+            report(done, len(rows))
 
 
 def _render_all(

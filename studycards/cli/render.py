@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,15 +18,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from studycards.model import CardState
+from studycards.model import CardListing, CardState, DeckCounts
 from studycards.text import plural, printable, shorten
 
 if TYPE_CHECKING:
-    from studycards.exporting import ExportSummary
-    from studycards.importer import ImportSummary
-    from studycards.importer import Progress as ProgressCallback
-    from studycards.store.queries import CardListing, DeckCounts
-    from studycards.study import Released
+    from studycards.collection.exporting import ExportSummary
+    from studycards.collection.importing import ImportSummary
+    from studycards.collection.importing import Progress as ProgressCallback
+    from studycards.collection.reviewing import Released
 
 # Messages are never wrapped: a failure, a path or a stale card stays one line to grep for.
 out = Console(highlight=False, emoji=False, soft_wrap=True)
@@ -133,9 +131,8 @@ def print_decks(decks: list[DeckCounts]) -> None:
         return
     table = Table("Deck", "Cards", "New", "Learning", "Due today")
     for deck in decks:
-        label = "  " * deck.depth + deck.name.rsplit("::", 1)[-1]
         table.add_row(
-            Text(printable(label)),
+            Text(printable(deck.label)),
             str(deck.cards),
             f"[blue]{deck.new}[/]" if deck.new else "0",
             f"[red]{deck.learning}[/]" if deck.learning else "0",
@@ -147,18 +144,18 @@ def print_decks(decks: list[DeckCounts]) -> None:
 _STATE_NAMES = {CardState.NEW: "new", CardState.LEARNING: "re-drill", CardState.REVIEW: "review"}
 
 
-def print_cards(cards: list[CardListing], today: date) -> None:
+def print_cards(cards: list[CardListing]) -> None:
     if not cards:
         out.print("No cards.")
         return
     table = Table("ID", "Deck", "Question", "State", "Due", "Interval", "Ease")
     for card in cards:
-        due = "—" if card.due is None else ("today" if card.due <= today else card.due.isoformat())
+        due = "—" if card.due is None else "today" if card.due <= card.today else f"{card.due}"
         table.add_row(
             str(card.id),
             Text(printable(card.deck)),
             Text(_short(card.front)),
-            _state(card, today),
+            _state(card),
             due,
             f"{card.interval}d" if card.interval else "—",
             f"{card.ease:.2f}",
@@ -166,10 +163,10 @@ def print_cards(cards: list[CardListing], today: date) -> None:
     out.print(table)
 
 
-def _state(card: CardListing, today: date) -> str:
+def _state(card: CardListing) -> str:
     if card.suspended:
         return "suspended"
-    if card.buried_until is not None and card.buried_until > today:
+    if card.buried:
         return "buried"
     return _STATE_NAMES[card.state]
 

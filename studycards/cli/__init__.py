@@ -1,0 +1,1 @@
+"""The `studycards` command (typer): options in, library calls, output rendered with rich."""

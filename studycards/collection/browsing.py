@@ -1,0 +1,35 @@
+"""What a collection holds, for reading: its decks with today's counts, its cards, a deck found
+by what the user typed. Reading never creates or changes a collection."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from studycards.model import CardListing, DeckCounts
+from studycards.store import cards, decks, due
+from studycards.store.db import opened
+
+
+def check_readable(db_path: Path) -> None:
+    """Raise the error that reading the collection would meet (missing, foreign, newer)."""
+    with opened(db_path):
+        pass
+
+
+def deck_overview(db_path: Path, now: datetime) -> list[DeckCounts]:
+    """Every deck in tree order with its cards and today's new, learning and due counts."""
+    with opened(db_path) as conn:
+        return due.deck_overview(conn, now)
+
+
+def card_listing(db_path: Path, now: datetime, deck: str | None = None) -> list[CardListing]:
+    """Cards of `deck` and its children (every card for None), soonest due first."""
+    with opened(db_path) as conn:
+        return cards.card_listing(conn, now, deck)
+
+
+def find_deck(db_path: Path, deck: str) -> str:
+    """The collection's own spelling of the deck a user typed (`oncology` for `Oncology`)."""
+    with opened(db_path) as conn:
+        return decks.find_deck(conn, deck)

@@ -1,0 +1,68 @@
+"""One answer applied to a card's schedule, with SM-2's same-day rule, and daily limits.
+
+The same-day rule (SM-2 step 7): every card graded below 4 comes back in the same session until
+it scores at least 4. Only the first answer of a study day feeds SM-2 (repetitions, E-Factor,
+interval, due day); the re-drills that follow only walk the deck's learning steps (the delays
+before the card shows again) and clear the card from today's queue once it scores 4 or 5.
+
+Re-drill steps: Again goes back to the first step; Hard, on a re-drill, moves on to the next
+step (staying on the last); a first answer below 4 always starts at the first step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+
+from studycards.model import CardState, Grade, Schedule
+from studycards.scheduler.sm2 import review
+
+CLEARS_TODAY = 4  # SM-2 step 7: grades of 4 and 5 end the day's re-drills
+
+
+def is_redrill(schedule: Schedule, today: date) -> bool:
+    """True when the card already had its first answer of `today` and failed the day's bar."""
+    return schedule.state is CardState.LEARNING and schedule.last_day == today
+
+
+def answer(
+    schedule: Schedule,
+    grade: Grade,
+    now: datetime,
+    today: date,
+    steps: Sequence[timedelta],
+) -> Schedule:
+    """The schedule after one answer at `now`, on study day `today`."""
+    if now.tzinfo is None:
+        raise ValueError("answer needs an aware datetime")
+    if is_redrill(schedule, today):
+        sm2, due, lapses = schedule.sm2, schedule.due, schedule.lapses
+    else:
+        sm2 = review(schedule.sm2, grade)
+        due = today + timedelta(days=sm2.interval)
+        lapses = schedule.lapses + (grade < 3 and schedule.state is CardState.REVIEW)
+    if grade >= CLEARS_TODAY:
+        return Schedule(sm2, CardState.REVIEW, due, 0, None, today, lapses)
+    if grade is Grade.AGAIN or not is_redrill(schedule, today):
+        step = 0
+    else:
+        step = min(schedule.step + 1, max(len(steps) - 1, 0))
+    delay = steps[step] if steps else timedelta(0)
+    return Schedule(sm2, CardState.LEARNING, due, step, now + delay, today, lapses)
+
+
+def preview(
+    schedule: Schedule, now: datetime, today: date, steps: Sequence[timedelta]
+) -> dict[Grade, Schedule]:
+    """What each button would do, through the very code that answers: the buttons never lie."""
+    return {grade: answer(schedule, grade, now, today, steps) for grade in Grade}
+
+
+def left_today(limit: int, done_today: int) -> int:
+    """How many more cards a daily limit allows today."""
+    return max(0, limit - done_today)
+
+
+def within_limit(waiting: int, limit: int, done_today: int) -> int:
+    """How many of `waiting` cards today may still show under a daily limit."""
+    return min(waiting, left_today(limit, done_today))

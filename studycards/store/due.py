@@ -1,0 +1,140 @@
+"""The due queue: which cards show on a study day, within each deck's daily limits. A
+session's queue, the deck overview's counts and tomorrow's outlook all ask it, and every one
+of its reads walks the index ix_cards_deck_queue_due in its own order, with a LIMIT."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, datetime, timedelta
+
+from studycards.model import CardState, DeckCounts, DeckSettings, Outlook, deck_ancestors
+from studycards.scheduler.day import study_day
+from studycards.scheduler.queue import QueuedCard, ReviewQueue
+from studycards.scheduler.states import left_today, within_limit
+from studycards.store.decks import deck_settings_by_id
+from studycards.store.reviews import answered_today
+from studycards.store.rows import ScheduledRow, schedule_from
+
+_ORDER = "ORDER BY due, buried_until, id"  # the index's own order: no sorting step
+
+
+def shows_today(queue: CardState) -> str:
+    """SQL condition: a card of deck :deck in `queue` that shows on study day :today.
+
+    It is in that queue, due (for reviews) and not buried. Every column is in the index
+    ix_cards_deck_queue_due, so neither counting nor fetching reads a table row.
+    """
+    due = " AND due <= :today" if queue is CardState.REVIEW else ""
+    return (
+        f"deck_id = :deck AND queue = {int(queue)}{due}"
+        " AND (buried_until IS NULL OR buried_until <= :today)"
+    )
+
+
+def count_showing(
+    conn: sqlite3.Connection, deck_id: int, queue: CardState, today: int, limit: int = -1
+) -> int:
+    """Cards of one deck and queue that show today, counted up to `limit` (-1: all)."""
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM cards WHERE {shows_today(queue)} LIMIT :limit)"
+    params = {"deck": deck_id, "today": today, "limit": limit}
+    return int(conn.execute(sql, params).fetchone()[0])
+
+
+def fetch_showing(
+    conn: sqlite3.Connection, deck_id: int, state: CardState, today: int, limit: int
+) -> list[QueuedCard]:
+    """Cards of one deck and queue that show today, in the index's order, up to `limit`."""
+    sql = (
+        f"SELECT {', '.join(ScheduledRow._fields)} FROM cards"
+        f" WHERE {shows_today(state)} {_ORDER} LIMIT :limit"
+    )
+    rows = conn.execute(sql, {"deck": deck_id, "today": today, "limit": limit})
+    return [
+        QueuedCard(row.id, row.deck_id, schedule_from(row)) for row in map(ScheduledRow._make, rows)
+    ]
+
+
+def _answered_today(
+    conn: sqlite3.Connection, decks: dict[int, DeckSettings], now: datetime
+) -> dict[tuple[int, int], int]:
+    """First answers today per (deck, state before), each deck's day by its rollover hour."""
+    done: dict[tuple[int, int], int] = {}
+    for hour in {settings.rollover_hour for settings in decks.values()}:
+        done |= answered_today(conn, study_day(now, hour))
+    return done
+
+
+def load_queue(
+    conn: sqlite3.Connection, decks: dict[int, DeckSettings], now: datetime
+) -> ReviewQueue:
+    """Today's re-drills, due reviews and new cards of `decks`, within each deck's limits."""
+    queue = ReviewQueue()
+    done = _answered_today(conn, decks, now)
+    for deck_id, settings in decks.items():
+        today = study_day(now, settings.rollover_hour).toordinal()
+        new_left = left_today(settings.new_per_day, done.get((deck_id, CardState.NEW), 0))
+        reviews_left = left_today(
+            settings.reviews_per_day, done.get((deck_id, CardState.REVIEW), 0)
+        )
+        queue.learning += fetch_showing(conn, deck_id, CardState.LEARNING, today, -1)
+        queue.reviews += fetch_showing(conn, deck_id, CardState.REVIEW, today, reviews_left)
+        queue.new += fetch_showing(conn, deck_id, CardState.NEW, today, new_left)
+    queue.reviews.sort(key=lambda card: (card.schedule.due or date.min, card.id))
+    queue.new.sort(key=lambda card: card.id)
+    return queue
+
+
+def deck_overview(conn: sqlite3.Connection, now: datetime) -> list[DeckCounts]:
+    """Counts for every deck, in tree order (parents first, then children by name)."""
+    decks = deck_settings_by_id(conn)
+    totals = dict(conn.execute("SELECT deck_id, count(*) FROM cards GROUP BY deck_id").fetchall())
+    done = _answered_today(conn, decks, now)
+    own: dict[str, tuple[int, int, int, int]] = {}
+    for deck_id, deck in decks.items():
+        today = study_day(now, deck.rollover_hour).toordinal()
+        new_waiting = count_showing(conn, deck_id, CardState.NEW, today, deck.new_per_day)
+        learning = count_showing(conn, deck_id, CardState.LEARNING, today)
+        due_waiting = count_showing(conn, deck_id, CardState.REVIEW, today, deck.reviews_per_day)
+        own[deck.name] = (
+            totals.get(deck_id, 0),
+            within_limit(new_waiting, deck.new_per_day, done.get((deck_id, CardState.NEW), 0)),
+            learning,
+            within_limit(
+                due_waiting, deck.reviews_per_day, done.get((deck_id, CardState.REVIEW), 0)
+            ),
+        )
+    return _roll_up(own)
+
+
+def _roll_up(own: dict[str, tuple[int, int, int, int]]) -> list[DeckCounts]:
+    """Add each deck's counts into all of its `Parent::` decks."""
+    summed: dict[str, list[int]] = {}
+    for name, counts in own.items():
+        for deck in deck_ancestors(name):
+            total = summed.setdefault(deck, [0, 0, 0, 0])
+            for index, value in enumerate(counts):
+                total[index] += value
+    return [
+        DeckCounts(name, name.count("::"), *counts)
+        for name, counts in sorted(summed.items(), key=lambda item: item[0].split("::"))
+    ]
+
+
+def outlook(conn: sqlite3.Connection, decks: dict[int, DeckSettings], now: datetime) -> Outlook:
+    """Reviews and new cards of `decks` that tomorrow's study day holds, and the next due day."""
+    due = new = 0
+    next_due: date | None = None
+    for deck_id, settings in decks.items():
+        today = study_day(now, settings.rollover_hour)
+        tomorrow = (today + timedelta(days=1)).toordinal()
+        due += count_showing(conn, deck_id, CardState.REVIEW, tomorrow, settings.reviews_per_day)
+        due += count_showing(conn, deck_id, CardState.LEARNING, tomorrow)
+        new += count_showing(conn, deck_id, CardState.NEW, tomorrow, settings.new_per_day)
+        first = conn.execute(
+            "SELECT min(due) FROM cards WHERE deck_id = ? AND queue = ? AND due > ?",
+            (deck_id, CardState.REVIEW, today.toordinal()),
+        ).fetchone()[0]
+        if first is not None:
+            candidate = date.fromordinal(first)
+            next_due = candidate if next_due is None else min(next_due, candidate)
+    return Outlook(due, new, next_due)
