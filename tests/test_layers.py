@@ -11,7 +11,8 @@ def test_domain_and_store_import_no_ui_library():
         "import sys\n"
         "import studycards.collection.importing, studycards.convert, studycards.sources.presets\n"
         "import studycards.scheduler.states, studycards.store.cards, studycards.store.reviews\n"
-        "import studycards.store.due, studycards.store.html_cache, studycards.store.decks, studycards.collection.exporting, studycards.export.anki\n"
+        "import studycards.store.due, studycards.store.html_cache, studycards.store.decks\n"
+        "import studycards.collection.exporting, studycards.export.anki\n"
         "import studycards.collection.reviewing\n"
         "print(sorted(m for m in ('typer', 'rich', 'textual', 'click') if m in sys.modules))"
     )
