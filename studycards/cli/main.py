@@ -95,15 +95,6 @@ def _context(ctx: typer.Context) -> tuple[Path, datetime]:
     return ctx.obj["collection"], ctx.obj["clock"]()
 
 
-def _deck_option(deck: str | None) -> str | None:
-    """`--deck` as the collection spells deck names (`Parent::Child`, stray spaces gone)."""
-    if deck is None:
-        return None
-    from studycards.convert import deck_name
-
-    return deck_name(deck)
-
-
 def _interrupted(message: str) -> typer.Exit:
     """Ctrl-C: one line, no traceback, the shell's status for SIGINT."""
     from studycards.cli.render import err
@@ -198,7 +189,6 @@ def cards_command(
             "--deck",
             "-d",
             help="Only this deck and its children.",
-            callback=_deck_option,
             metavar="NAME",
         ),
     ] = None,
@@ -229,7 +219,6 @@ def export_command(
             "--deck",
             "-d",
             help="Only this deck and its children.",
-            callback=_deck_option,
             metavar="NAME",
         ),
     ] = None,
@@ -273,7 +262,7 @@ CardIds = Annotated[
 def _held_deck_option(what: str) -> Any:
     """`--deck` for unsuspend and unbury: every card of the deck tree that is held so."""
     help_text = f"Every {what} card of this deck and its children."
-    return typer.Option("--deck", "-d", help=help_text, callback=_deck_option, metavar="NAME")
+    return typer.Option("--deck", "-d", help=help_text, metavar="NAME")
 
 
 @app.command("unsuspend")
@@ -323,7 +312,6 @@ def review_command(
             "--deck",
             "-d",
             help="Go straight into this deck's session (with children).",
-            callback=_deck_option,
             metavar="NAME",
         ),
     ] = None,

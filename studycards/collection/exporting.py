@@ -157,9 +157,10 @@ def _with_html(
         stale: list[ExportRow] = []
         done = 0
         for row in rows:
-            if row.html_hash == row.content_hash:  # a cache row's columns are never NULL
+            front, back = row.html_front, row.html_back  # NULL without a cache row
+            if row.html_hash == row.content_hash and front is not None and back is not None:
                 done += 1
-                yield row, row.html_front, row.html_back
+                yield row, front, back
             else:
                 stale.append(row)
         report(done, len(rows))

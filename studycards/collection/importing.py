@@ -42,9 +42,8 @@ from studycards.store.sources import files_imported_at, source_digests
 from studycards.text import plural, shorten
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
-
     from studycards.store.cards import WriteResult
+    from studycards.store.db import Writer
 
 # Errors of the whole collection, not of a file: retrying file by file would only meet them
 # again (and wait out the busy timeout once per file).
@@ -348,7 +347,7 @@ class _Writer:
         from studycards.store.db import engine
 
         self.db_path = db_path
-        self.engine: Engine = engine(db_path)
+        self.engine: Writer = engine(db_path)
         self.settings, self.now_ms, self.summary = settings, to_ms(now), summary
         self.settings_written = False
 

@@ -29,8 +29,7 @@ from studycards.store.decks import deck_tree
 from studycards.store.due import load_queue, outlook
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
-    from sqlmodel import Session
+    from studycards.store.db import Transaction, Writer
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +63,7 @@ class _Done:
 
     card_id: int
     queue_before: ReviewQueue
-    take_back: Callable[[Session], object]  # restores the card in the collection
+    take_back: Callable[[Transaction], object]  # restores the card in the collection
     log: ReviewLog | None = None
 
 
@@ -77,7 +76,7 @@ class StudySession:
     started: datetime
     queue: ReviewQueue = field(init=False)
     _done: list[_Done] = field(init=False, default_factory=list)
-    _engine: Engine | None = field(init=False, default=None)
+    _engine: Writer | None = field(init=False, default=None)
     _engine_lock: threading.Lock = field(init=False, default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
@@ -153,7 +152,7 @@ class StudySession:
             bury_card(session, card.id, today + timedelta(days=1))
         self._drop(card, functools.partial(unbury_card, card_id=card.id))
 
-    def _drop(self, card: QueuedCard, take_back: Callable[[Session], object]) -> None:
+    def _drop(self, card: QueuedCard, take_back: Callable[[Transaction], object]) -> None:
         self._done.append(_Done(card.id, self.queue.copy(), take_back))
         self.queue.drop(card.id)
 
@@ -180,11 +179,9 @@ class StudySession:
     def warm_up(self) -> None:
         """Load SQLModel and map the tables ahead of the first answer, so that the first grade
         is as quick as the others (call from a thread; it touches no data)."""
-        from sqlalchemy.orm import configure_mappers
+        from studycards.store.tables import map_tables
 
-        import studycards.store.reviews  # noqa: F401
-
-        configure_mappers()
+        map_tables()
         self._writer_engine()
 
     def close(self) -> None:
@@ -192,7 +189,7 @@ class StudySession:
         if self._engine is not None:
             self._engine.dispose()
 
-    def _writer_engine(self) -> Engine:
+    def _writer_engine(self) -> Writer:
         with self._engine_lock:
             if self._engine is None:
                 from studycards.store.db import engine
@@ -201,9 +198,9 @@ class StudySession:
             return self._engine
 
     @contextmanager
-    def _write(self) -> Iterator[Session]:
+    def _write(self) -> Iterator[Transaction]:
         """One transaction, committed on leaving: an answer is on disk before anything else."""
-        with translated(self.db_path), transaction(self.db_path, self._writer_engine()) as session:
+        with transaction(self.db_path, self._writer_engine()) as session:
             yield session
 
 
@@ -222,7 +219,7 @@ def unsuspend(
     and every suspended card of `deck` and its children."""
     from studycards.store.cards import unsuspend_card
 
-    def release(session: Session, card_id: int, days: dict[int, date]) -> bool:
+    def release(session: Transaction, card_id: int, days: dict[int, date]) -> bool:
         return unsuspend_card(session, card_id)
 
     return _release(db_path, card_ids, deck, now, lambda card: card.suspended, release)
@@ -234,7 +231,7 @@ def unbury(
     """Show buried cards again today: those named by id, and every buried card of `deck`."""
     from studycards.store.cards import unbury_card
 
-    def release(session: Session, card_id: int, days: dict[int, date]) -> bool:
+    def release(session: Transaction, card_id: int, days: dict[int, date]) -> bool:
         deck_id, until = unbury_card(session, card_id)
         return until is not None and until > days[deck_id]
 
@@ -247,7 +244,7 @@ def _release(
     deck: str | None,
     now: datetime,
     held: Callable[[CardListing], bool],
-    release: Callable[[Session, int, dict[int, date]], bool],
+    release: Callable[[Transaction, int, dict[int, date]], bool],
 ) -> Released:
     """One transaction over the cards named and the held cards of `deck`: all or none."""
     from studycards.store.db import writing

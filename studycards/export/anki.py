@@ -116,7 +116,7 @@ def anki_tag(text: str) -> str:
     return "_".join(text.split())
 
 
-class _StampedNote(genanki.Note):
+class _StampedNote(genanki.Note):  # type: ignore[misc]  # genanki ships no types
     """A note that carries its own modification time instead of the package-wide one."""
 
     def __init__(self, modified: float, **kwargs: Any) -> None:

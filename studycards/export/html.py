@@ -57,7 +57,8 @@ def render(markdown: str) -> str:
     """
     if _PLAIN_LINE.fullmatch(markdown) and markdown.isprintable():
         return "<p>" + markdown.replace('"', "&quot;") + "</p>"
-    return _parser(_absent_rules(markdown)).render(markdown).strip()
+    html: str = _parser(_absent_rules(markdown)).render(markdown)
+    return html.strip()
 
 
 def _absent_rules(markdown: str) -> frozenset[str]:

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from studycards.model import CardState, Grade, Schedule
-from studycards.scheduler.sm2 import review
+from studycards.scheduler.sm2 import PASS, review
 
 CLEARS_TODAY = 4  # SM-2 step 7: grades of 4 and 5 end the day's re-drills
 
@@ -40,7 +40,7 @@ def answer(
     else:
         sm2 = review(schedule.sm2, grade)
         due = today + timedelta(days=sm2.interval)
-        lapses = schedule.lapses + (grade < 3 and schedule.state is CardState.REVIEW)
+        lapses = schedule.lapses + (grade < PASS and schedule.state is CardState.REVIEW)
     if grade >= CLEARS_TODAY:
         return Schedule(sm2, CardState.REVIEW, due, 0, None, today, lapses)
     if grade is Grade.AGAIN or not is_redrill(schedule, today):

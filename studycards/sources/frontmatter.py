@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from frontmatter.default_handlers import SafeLoader, YAMLHandler
+from frontmatter.default_handlers import YAMLHandler
 from yaml.constructor import ConstructorError
 
 from studycards.errors import SourceError
@@ -23,6 +23,11 @@ from studycards.sources.article import parse_article
 from studycards.sources.records import QaRecord, Record
 from studycards.sources.text import MAX_FILE_BYTES, preview
 from studycards.text import printable, shorten
+
+if TYPE_CHECKING:
+    from yaml import SafeLoader
+else:  # the C loader where libyaml is there, as python-frontmatter itself loads
+    from frontmatter.default_handlers import SafeLoader
 
 _YAML = YAMLHandler()
 _RELATED_KEY = re.compile(r"related_article(\d{1,9})")  # a longer number is no such key
@@ -128,12 +133,13 @@ def _refuse_too_many_values(front: str) -> None:
     loader = _BoundedLoader(front)
     try:
         values = 0
-        while (event := loader.get_event()) is not None:
+        # (types-PyYAML leaves get_event untyped, and types the C loader's marks apart)
+        while (event := loader.get_event()) is not None:  # type: ignore[no-untyped-call]
             if isinstance(event, _VALUE_EVENTS):
                 values += 1
                 if values > MAX_VALUES:
                     problem = f"front matter holds more than {MAX_VALUES:,} values"
-                    raise ConstructorError(None, None, problem, event.start_mark)
+                    raise ConstructorError(None, None, problem, event.start_mark)  # type: ignore[arg-type]
     finally:
         loader.dispose()
 

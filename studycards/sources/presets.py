@@ -87,7 +87,7 @@ def _get(path: Path, data: dict[str, Any], key: str, kind: type, default: Any) -
 
 
 def _count(path: Path, data: dict[str, Any], key: str, default: int, highest: int = 10**6) -> int:
-    value = _get(path, data, key, int, default)
+    value: int = _get(path, data, key, int, default)
     if not 0 <= value <= highest:
         raise PresetError(path, f"`{key}` must be between 0 and {highest}, not {value}")
     return value

@@ -190,7 +190,7 @@ def write_files(
         if row.source in paths and row.key not in kept
     ]
     if inserts:
-        session.execute(insert(CardRow.__table__), inserts)  # type: ignore[arg-type]
+        session.execute(insert(CardRow.metadata.tables["cards"]), inserts)
     if updates:
         session.execute(update(CardRow), updates)
     if accepted:

@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from studycards.errors import (
     CollectionBusyError,
@@ -30,6 +30,11 @@ from studycards.store.migrations import MIGRATIONS, Migration
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
+
+# What the store's writes take and what opens them, named here so that callers outside the
+# store need not know SQLModel.
+Transaction: TypeAlias = "Session"
+Writer: TypeAlias = "Engine"
 
 BUSY_TIMEOUT_S = 10.0
 _CHUNK = 900  # stays under SQLite's default limit of bound parameters per statement

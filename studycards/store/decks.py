@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from studycards.convert import deck_fold
+from studycards.convert import deck_fold, deck_name
 from studycards.errors import DeckNotFoundError
 from studycards.model import DeckSettings, deck_ancestors
 from studycards.store.db import rows_in, write_transaction
@@ -54,9 +54,10 @@ def find_deck(conn: sqlite3.Connection, deck: str) -> str:
 def match_deck(wanted: str, names: Sequence[str]) -> str:
     """The deck `wanted` names: exactly, else ignoring case when only one deck fits.
 
-    People type `oncology` for `Oncology`; two decks differing only in case stay apart, so
-    then the exact spelling is needed.
+    People type `oncology` for `Oncology` (or `Medicine :: Oncology`); two decks differing
+    only in case stay apart, so then the exact spelling is needed.
     """
+    wanted = deck_name(wanted)
     if wanted in names:
         return wanted
     folded = deck_fold(wanted)

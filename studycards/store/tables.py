@@ -118,3 +118,11 @@ class ReviewRow(SQLModel, table=True):
     after_redrill_at: int | None = None
     after_last_day: int | None = None
     after_lapses: int
+
+
+def map_tables() -> None:
+    """Map the tables now (SQLAlchemy does it on first use): a review warms up with this while
+    the user reads the first card, so that the first answer is as quick as the others."""
+    from sqlalchemy.orm import configure_mappers
+
+    configure_mappers()
