@@ -220,3 +220,14 @@ class StaleCard:
     id: int
     front: str
     source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One kind of problem `studycards check` found: what, in how many rows, what a repair
+    does about it (None: nothing safe), and whether it did."""
+
+    problem: str
+    count: int
+    repair: str | None
+    repaired: bool = False

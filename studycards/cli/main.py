@@ -303,6 +303,25 @@ def _release(
     print_released(release(*_context(ctx)), done, held)
 
 
+@app.command("check")
+def check_command(
+    ctx: typer.Context,
+    repair: Annotated[
+        bool, typer.Option("--repair", help="Fix what can be fixed without losing anything.")
+    ] = False,
+) -> None:
+    """Check the collection: SQLite's integrity check and the cards' own rules. Without
+    --repair nothing is written; a repair never deletes a card or an answer."""
+    from studycards.cli.render import print_findings
+    from studycards.collection.checking import check_collection
+
+    collection = ctx.obj["collection"]
+    findings = check_collection(collection, repair)
+    print_findings(findings, collection, repair)
+    if any(not finding.repaired for finding in findings):
+        raise typer.Exit(1)
+
+
 @app.command("review")
 def review_command(
     ctx: typer.Context,

@@ -18,7 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from studycards.model import CardListing, CardState, DeckCounts
+from studycards.model import CardListing, CardState, DeckCounts, Finding
 from studycards.text import plural, printable, shorten
 
 if TYPE_CHECKING:
@@ -174,3 +174,18 @@ def _state(card: CardListing) -> str:
 def _short(text: str, width: int = 70) -> str:
     """One line of at most `width` characters, printable."""
     return shorten(" ".join(printable(text).split()), width)
+
+
+def print_findings(findings: list[Finding], collection: Path, repairing: bool) -> None:
+    """What `check` found, a problem a line, with what a repair does (or did) about it."""
+    if not findings:
+        out.print(f"ok: {_data(collection)} is sound")
+        return
+    for finding in findings:
+        what = f"{_data(finding.problem)}: {finding.count}"
+        if finding.repaired:
+            out.print(f"[green]repaired:[/] {what} ({_data(finding.repair)})")
+        elif finding.repair is not None and not repairing:
+            out.print(f"[yellow]found:[/] {what} (--repair: {_data(finding.repair)})")
+        else:
+            out.print(f"[bold red]found:[/] {what}")

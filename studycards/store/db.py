@@ -9,6 +9,7 @@ writes go through SQLModel sessions on `engine()`, whose connections come from t
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -61,14 +62,15 @@ def connect(
         problem = f"{err.strerror}: {err.filename}"
         raise CollectionError(f"cannot create the collection {path}: {problem}") from None
     except sqlite3.Error as err:  # "unable to open database file": not writable, or /proc
-        raise CollectionError(f"cannot open or create the collection {path}: {err}") from None
+        raise store_error(path, err) from None
     try:
-        _refuse_foreign(conn, path)  # before WAL mode, which would rewrite its header
+        # before WAL mode, which would rewrite the header of a file not ours to change
+        _refuse_foreign(conn, path)
+        version = _refuse_newer(conn, path, migrations)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version != len(migrations):
             _migrate(conn, path, migrations)
     except sqlite3.DatabaseError as err:
@@ -128,24 +130,36 @@ _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8
 def store_error(path: Path, err: Exception) -> StoreError:
     """The user's message for a database error on the collection at `path`."""
     code = (getattr(err, "sqlite_errorcode", None) or 0) & 0xFF
+    said = str(err)
     if code in (_BUSY, _LOCKED):
-        return CollectionBusyError(
-            f"the collection {path} is busy: another studycards is writing to it; try again"
-        )
+        busy = f"the collection {path} is busy: another studycards is writing to it; try again"
+        return CollectionBusyError(busy, said)
     if code == _FULL:
-        return DiskFullError(f"the disk holding {path} is full: nothing was saved ({err})")
+        return DiskFullError(f"the disk holding {path} is full: nothing was saved ({said})", said)
+    if code in (_READONLY, _CANTOPEN) and not _writable(path.parent):
+        return CollectionReadOnlyError(
+            f"the folder {path.parent} cannot be written, and SQLite keeps the collection's"
+            " journal files next to it: make the folder writable, or move the collection",
+            said,
+        )
     if code == _READONLY:
         return CollectionReadOnlyError(
-            f"the collection {path} cannot be written (the file, its folder or its file system"
-            f" is read-only): nothing was saved"
+            f"the collection {path} cannot be written (the file or its file system is"
+            " read-only): nothing was saved",
+            said,
         )
     if code in (_CORRUPT, _NOTADB):
-        return CorruptCollectionError(
-            f"the collection {path} is damaged ({err}): run `studycards check`"
-        )
+        damaged = f"the collection {path} is damaged ({said}): run `studycards check`"
+        return CorruptCollectionError(damaged, said)
     if code == _CANTOPEN:
-        return CollectionError(f"cannot open the collection {path} ({err})")
-    return StoreError(f"the collection {path} could not be used: {err}", str(err))
+        return CollectionError(f"cannot open the collection {path} ({said})", said)
+    return StoreError(f"the collection {path} could not be used: {said}", said)
+
+
+def _writable(folder: Path) -> bool:
+    """Whether files may be created in `folder` (an immutable folder or a read-only file
+    system stops root too)."""
+    return os.access(folder, os.W_OK)
 
 
 def rows_in(conn: sqlite3.Connection, sql: str, values: Sequence[object]) -> Iterator[Any]:
@@ -164,17 +178,24 @@ def chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:
 def _migrate(conn: sqlite3.Connection, path: Path, migrations: Sequence[Migration]) -> None:
     """Walk the schema forward in one transaction; refuse a collection from a newer studycards."""
     with write_transaction(conn):
-        version = conn.execute("PRAGMA user_version").fetchone()[0]  # re-read under lock
-        if version > len(migrations):
-            raise SchemaError(
-                f"{path} was written by a newer studycards (schema {version}; this version "
-                f"knows schema {len(migrations)} at most): upgrade studycards to open it"
-            )
+        version = _refuse_newer(conn, path, migrations)  # re-read under the lock
         if version == 0:
             _refuse_foreign(conn, path)
         for migration in migrations[version:]:
             migration(conn)
         conn.execute(f"PRAGMA user_version={len(migrations)}")
+
+
+def _refuse_newer(conn: sqlite3.Connection, path: Path, migrations: Sequence[Migration]) -> int:
+    """The collection's schema version, unless a newer studycards wrote it: then it is
+    refused before anything (the journal mode included) is written."""
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > len(migrations):
+        raise SchemaError(
+            f"{path} was written by a newer studycards (schema {version}; this version "
+            f"knows schema {len(migrations)} at most): upgrade studycards to open it"
+        )
+    return version
 
 
 def _refuse_foreign(conn: sqlite3.Connection, path: Path) -> None:
