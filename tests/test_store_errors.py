@@ -15,7 +15,7 @@ import pytest
 
 import studycards.store.db
 from studycards.collection.reviewing import StudySession
-from studycards.errors import CollectionBusyError
+from studycards.errors import CollectionBusyError, DiskFullError
 from studycards.model import Grade
 from tests.conftest import rows
 from tests.test_cli import invoke
@@ -140,3 +140,33 @@ def test_a_collection_from_a_newer_studycards_is_refused_untouched(db_path, tmp_
         assert "written by a newer studycards" in result.output, (command, result.output)
     assert db_path.read_bytes() == before
     assert not Path(f"{db_path}-wal").exists()
+
+
+def test_a_full_disk_keeps_every_answer_whole(db_path, tmp_path, now, monkeypatch):
+    """The collection may not grow by a page (as on a full disk): answers go in until one
+    does not fit, which fails whole, and the session goes on from where it was."""
+    write_notes(tmp_path / "notes", 3)
+    assert invoke(db_path, now, "import", str(tmp_path / "notes")).exit_code == 0
+    real_connect = studycards.store.db.connect
+
+    def no_room_to_grow(path: Path, *args, **kwargs) -> sqlite3.Connection:
+        conn = real_connect(path, *args, **kwargs)
+        [(pages,)] = conn.execute("PRAGMA page_count")
+        conn.execute(f"PRAGMA max_page_count = {pages}")
+        return conn
+
+    monkeypatch.setattr(studycards.store.db, "connect", no_room_to_grow)
+    session = StudySession(db_path, None, now)
+    answered = 0
+    with pytest.raises(DiskFullError, match="is full: nothing was saved"):
+        for _ in range(1000):
+            card = session.next_card(now)
+            assert card is not None
+            queue_before = session.queue.copy()
+            session.answer(card.queued, Grade.AGAIN, now, 1000)
+            answered += 1
+    assert answered > 0
+    assert rows(db_path, "SELECT count(*) FROM reviews") == [(answered,)]
+    assert session.queue == queue_before  # the failed answer moved nothing on
+    session.close()
+    assert invoke(db_path, now, "check").output.startswith("ok: ")

@@ -35,20 +35,29 @@ def count_showing(
     conn: sqlite3.Connection, deck_id: int, queue: CardState, today: int, limit: int = -1
 ) -> int:
     """Cards of one deck and queue that show today, counted up to `limit` (-1: all)."""
-    sql = f"SELECT count(*) FROM (SELECT 1 FROM cards WHERE {shows_today(queue)} LIMIT :limit)"
     params = {"deck": deck_id, "today": today, "limit": limit}
-    return int(conn.execute(sql, params).fetchone()[0])
+    return int(conn.execute(count_sql(queue), params).fetchone()[0])
+
+
+def count_sql(queue: CardState) -> str:
+    """The count of `count_showing`: from the index alone (its parameters :deck, :today and
+    :limit)."""
+    return f"SELECT count(*) FROM (SELECT 1 FROM cards WHERE {shows_today(queue)} LIMIT :limit)"
+
+
+def fetch_sql(queue: CardState) -> str:
+    """The fetch of `fetch_showing`: in the index's own order, so with no sorting step."""
+    return (
+        f"SELECT {', '.join(ScheduledRow._fields)} FROM cards"
+        f" WHERE {shows_today(queue)} {_ORDER} LIMIT :limit"
+    )
 
 
 def fetch_showing(
     conn: sqlite3.Connection, deck_id: int, state: CardState, today: int, limit: int
 ) -> list[QueuedCard]:
     """Cards of one deck and queue that show today, in the index's order, up to `limit`."""
-    sql = (
-        f"SELECT {', '.join(ScheduledRow._fields)} FROM cards"
-        f" WHERE {shows_today(state)} {_ORDER} LIMIT :limit"
-    )
-    rows = conn.execute(sql, {"deck": deck_id, "today": today, "limit": limit})
+    rows = conn.execute(fetch_sql(state), {"deck": deck_id, "today": today, "limit": limit})
     return [
         QueuedCard(row.id, row.deck_id, schedule_from(row)) for row in map(ScheduledRow._make, rows)
     ]

@@ -91,9 +91,17 @@ def test_a_pass_never_shortens_the_interval(state, q):
     assert review(state, q).interval >= state.interval
 
 
+EASE_CHANGE = {5: 0.1, 4: 0.0, 3: -0.14}  # the spec's formula for the passing grades
+
+
 @given(states, grades)
-def test_same_input_same_output(state, q):
-    assert review(state, q) == review(state, q)
+def test_a_pass_moves_the_ease_by_the_spec_and_a_failure_leaves_it(state, q):
+    after = review(state, q)
+    if q < 3:
+        assert (after.reps, after.ease, after.interval) == (0, state.ease, 1)
+    else:
+        assert after.ease == max(MIN_EASE, round(state.ease + EASE_CHANGE[q], 2))
+        assert after.reps == state.reps + 1
 
 
 @given(st.lists(grades, max_size=40))

@@ -13,7 +13,7 @@ from studycards.errors import DeckNotFoundError
 from studycards.model import CardState, DeckSettings, Grade
 from studycards.store.cards import card_listing
 from studycards.store.db import connect, engine
-from studycards.store.due import deck_overview
+from studycards.store.due import count_sql, deck_overview, fetch_sql
 from studycards.store.reviews import answer_card
 
 
@@ -102,14 +102,17 @@ def test_card_listing_includes_children_and_sorts_by_due(collection, now):
     conn.close()
 
 
-def test_counting_uses_the_index(collection):
+@pytest.mark.parametrize("queue", list(CardState))
+def test_the_due_queue_reads_only_its_index_in_its_order(collection, queue):
+    """EXPLAIN on the very statements the deck counts and the session run."""
     conn = connect(collection)
-    plan = " ".join(
-        row[-1]
-        for row in conn.execute(
-            "EXPLAIN QUERY PLAN SELECT count(*) FROM cards"
-            " WHERE deck_id = 1 AND queue = 2 AND due <= 5"
-        )
-    )
-    assert "USING COVERING INDEX ix_cards_deck_queue_due" in plan
+    params = {"deck": 1, "today": 740000, "limit": 20}
+
+    def plan(sql: str) -> str:
+        return " ".join(row[-1] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+
+    assert "USING COVERING INDEX ix_cards_deck_queue_due" in plan(count_sql(queue))
+    fetching = plan(fetch_sql(queue))
+    assert "USING INDEX ix_cards_deck_queue_due" in fetching
+    assert "TEMP B-TREE" not in fetching  # no sorting step
     conn.close()
