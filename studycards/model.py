@@ -6,9 +6,12 @@ Nothing here does I/O or reads the clock; the store converts its rows to these a
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import IntEnum
+
+Progress = Callable[[int, int], None]  # (done so far, in all): how long work reports back
 
 
 class Grade(IntEnum):
@@ -102,6 +105,11 @@ class CardDraft:
         if self.title:  # only then: the cards of Q&A records keep the hash they had before titles
             parts.append(f"title\x1e{self.title}")
         return hashlib.blake2b("\x1f".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def tag_name(text: str) -> str:
+    """`text` as a tag, spelt as Anki spells tags: one word, blanks as `_` (`a b` is `a_b`)."""
+    return "_".join(text.split())
 
 
 def deck_ancestors(name: str) -> list[str]:

@@ -19,12 +19,12 @@ from rich.table import Table
 from rich.text import Text
 
 from studycards.model import CardListing, CardState, DeckCounts, Finding
+from studycards.model import Progress as ProgressReport
 from studycards.text import plural, printable, shorten
 
 if TYPE_CHECKING:
     from studycards.collection.exporting import ExportSummary
     from studycards.collection.importing import ImportSummary
-    from studycards.collection.importing import Progress as ProgressCallback
     from studycards.collection.reviewing import Released
 
 # Messages are never wrapped: a failure, a path or a stale card stays one line to grep for.
@@ -43,7 +43,7 @@ def print_error(problem: object) -> None:
 
 
 @contextmanager
-def progress_bar(label: str) -> Iterator[ProgressCallback]:
+def progress_bar(label: str) -> Iterator[ProgressReport]:
     """A progress bar on stderr, fed (done, total); silent when stderr is not a terminal."""
     bar = Progress(
         TextColumn(label),

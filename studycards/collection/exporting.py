@@ -7,7 +7,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,12 +18,11 @@ from urllib.parse import unquote, urlsplit
 from studycards.collection.parallel import map_chunks
 from studycards.errors import ExportError
 from studycards.export.html import image_sources_in_html, render_card
+from studycards.model import Progress, tag_name
 from studycards.store.db import connect, opened, translated
 from studycards.store.decks import deck_tree
 from studycards.store.html_cache import cache_html, card_markdown, export_rows
 from studycards.store.rows import ExportRow, from_ms
-
-Progress = Callable[[int, int], None]  # (cards done, cards in all)
 
 _PARALLEL_FROM = 500
 _RENDER_CHUNK = 200
@@ -59,7 +58,7 @@ def export_anki(
         decks = deck_tree(conn, deck)
         rows = export_rows(conn, list(decks))
     if tag is not None:
-        wanted = "_".join(tag.split()).casefold()  # spelt as tags are stored: `a b` is `a_b`
+        wanted = tag_name(tag).casefold()  # spelt as tags are stored: `a b` is `a_b`
         rows = [row for row in rows if wanted in row.tags.casefold().split()]
     if not rows:
         what = f"deck {deck!r}" if deck else "the collection"

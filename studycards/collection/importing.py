@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -30,7 +30,7 @@ from studycards.errors import (
     StoreError,
     StudycardsError,
 )
-from studycards.model import DeckSettings, SourceFile, StaleCard
+from studycards.model import DeckSettings, Progress, SourceFile, StaleCard
 from studycards.sources.text import preview, read_source
 from studycards.sources.walk import Walk, walk_sources
 from studycards.store.cards import cards_of_sources, source_card_counts
@@ -54,7 +54,6 @@ _COLLECTION_WIDE = (
     DiskFullError,
 )
 
-Progress = Callable[[int, int], None]  # (files settled so far, files in all)
 
 _PARALLEL_FROM = 256  # below this many files a process pool costs more than it saves
 _PARSE_CHUNK = 64

@@ -8,8 +8,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from studycards.collection.importing import ImportSummary, ImportTarget, Progress, import_sources
+from studycards.collection.importing import ImportSummary, ImportTarget, import_sources
 from studycards.errors import NoCollectionError, StudycardsError
+from studycards.model import Progress
 from studycards.sources.presets import Preset, load_presets
 from studycards.text import plural
 

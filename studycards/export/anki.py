@@ -31,7 +31,7 @@ from typing import Any
 import genanki
 
 from studycards.export.html import anki_safe
-from studycards.model import deck_ancestors
+from studycards.model import deck_ancestors, tag_name
 from studycards.text import printable
 
 MODEL_ID = 1764010421
@@ -112,10 +112,6 @@ def note_guid(key: str) -> str:
     return hashlib.blake2b(key.encode(), digest_size=10, person=b"studycards").hexdigest()
 
 
-def anki_tag(text: str) -> str:
-    return "_".join(text.split())
-
-
 class _StampedNote(genanki.Note):  # type: ignore[misc]  # genanki ships no types
     """A note that carries its own modification time instead of the package-wide one."""
 
@@ -191,7 +187,7 @@ class PackageWriter:
         self._inserts = _BatchedInserts(self._cursor)
 
     def add(self, note: AnkiNote) -> None:
-        subject = [anki_tag(note.subject)] if note.subject else []
+        subject = [tag_name(note.subject)] if note.subject else []
         tags = dict.fromkeys([*note.tags, STUDYCARDS_TAG, *subject])
         stamped = _StampedNote(
             note.modified.timestamp(),

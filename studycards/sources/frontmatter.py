@@ -18,7 +18,7 @@ from frontmatter.default_handlers import YAMLHandler
 from yaml.constructor import ConstructorError
 
 from studycards.errors import SourceError
-from studycards.model import Related
+from studycards.model import Related, tag_name
 from studycards.sources.article import parse_article
 from studycards.sources.records import QaRecord, Record
 from studycards.sources.text import MAX_FILE_BYTES, preview
@@ -288,7 +288,7 @@ def _tags(path: Path, metadata: dict[str, Any]) -> tuple[str, ...]:
         raw += _text_field(path, metadata, "tags").split(",")
     seen: dict[str, str] = {}
     for tag in raw:
-        safe = "_".join(tag.split())
+        safe = tag_name(tag)
         if safe and safe.casefold() not in seen:
             seen[safe.casefold()] = safe
     return tuple(seen.values())
