@@ -125,15 +125,6 @@ def quiet_title(title: str, front: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Card:
-    """A stored card: its text, where it came from, and its schedule."""
-
-    id: int
-    draft: CardDraft
-    schedule: Schedule
-
-
-@dataclass(frozen=True, slots=True)
 class ReviewLog:
     """One answer, with the schedule before and after so that undo can restore it exactly."""
 

@@ -95,6 +95,11 @@ def _context(ctx: typer.Context) -> tuple[Path, datetime]:
     return ctx.obj["collection"], ctx.obj["clock"]()
 
 
+def _deck_option(help_text: str) -> Any:
+    """`--deck NAME`, as every command that takes one spells it."""
+    return typer.Option("--deck", "-d", help=help_text, metavar="NAME")
+
+
 def _interrupted(message: str) -> typer.Exit:
     """Ctrl-C: one line, no traceback, the shell's status for SIGINT."""
     from studycards.cli.render import err
@@ -183,15 +188,7 @@ def decks_command(ctx: typer.Context) -> None:
 @app.command("cards")
 def cards_command(
     ctx: typer.Context,
-    deck: Annotated[
-        str | None,
-        typer.Option(
-            "--deck",
-            "-d",
-            help="Only this deck and its children.",
-            metavar="NAME",
-        ),
-    ] = None,
+    deck: Annotated[str | None, _deck_option("Only this deck and its children.")] = None,
 ) -> None:
     """List cards with their next due date, soonest first."""
     from studycards.cli.render import print_cards
@@ -213,15 +210,7 @@ def export_command(
             metavar="FILE",
         ),
     ],
-    deck: Annotated[
-        str | None,
-        typer.Option(
-            "--deck",
-            "-d",
-            help="Only this deck and its children.",
-            metavar="NAME",
-        ),
-    ] = None,
+    deck: Annotated[str | None, _deck_option("Only this deck and its children.")] = None,
     tag: Annotated[
         str | None, typer.Option("--tag", "-t", help="Only cards with this tag.", metavar="TAG")
     ] = None,
@@ -259,17 +248,13 @@ CardIds = Annotated[
 ]
 
 
-def _held_deck_option(what: str) -> Any:
-    """`--deck` for unsuspend and unbury: every card of the deck tree that is held so."""
-    help_text = f"Every {what} card of this deck and its children."
-    return typer.Option("--deck", "-d", help=help_text, metavar="NAME")
-
-
 @app.command("unsuspend")
 def unsuspend_command(
     ctx: typer.Context,
     card_ids: CardIds = None,
-    deck: Annotated[str | None, _held_deck_option("suspended")] = None,
+    deck: Annotated[
+        str | None, _deck_option("Every suspended card of this deck and its children.")
+    ] = None,
 ) -> None:
     """Put suspended cards back in their sessions, with their schedules as they were."""
     from studycards.collection.reviewing import unsuspend
@@ -286,7 +271,9 @@ def unsuspend_command(
 def unbury_command(
     ctx: typer.Context,
     card_ids: CardIds = None,
-    deck: Annotated[str | None, _held_deck_option("buried")] = None,
+    deck: Annotated[
+        str | None, _deck_option("Every buried card of this deck and its children.")
+    ] = None,
 ) -> None:
     """Show buried cards again today instead of tomorrow."""
     from studycards.collection.reviewing import unbury
@@ -326,13 +313,7 @@ def check_command(
 def review_command(
     ctx: typer.Context,
     deck: Annotated[
-        str | None,
-        typer.Option(
-            "--deck",
-            "-d",
-            help="Go straight into this deck's session (with children).",
-            metavar="NAME",
-        ),
+        str | None, _deck_option("Go straight into this deck's session (with children).")
     ] = None,
 ) -> None:
     """Open the review TUI. It starts on the deck list, or with --deck in that deck's session."""
