@@ -6,9 +6,12 @@ Nothing here does I/O or reads the clock; the store converts its rows to these a
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import IntEnum
+
+Clock = Callable[[], datetime]  # the UI's only way to the time: injected, so tests fix it
 
 
 class Grade(IntEnum):
