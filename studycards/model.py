@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import IntEnum
 
-Progress = Callable[[int, int], None]  # (done so far, in all): how long work reports back
+Progress = Callable[[int, int], None]  # (done so far, in all): how a long job reports back
+Clock = Callable[[], datetime]  # the UI's only way to the time: injected, so tests fix it
 
 
 class Grade(IntEnum):

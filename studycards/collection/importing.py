@@ -266,7 +266,7 @@ def _parse_and_store(
     report: Progress,
 ) -> None:
     """Parse on the workers and store here at the same time, a batch as soon as it is full."""
-    writer = _Writer(db_path, settings, now, summary)
+    writer = _BatchWriter(db_path, settings, now, summary)
     parsed: list[SourceFile] = []
     done = summary.files_unchanged
     for results in parsing:
@@ -333,7 +333,7 @@ def _describe(err: Exception) -> str:
     return f"{type(err).__name__}: {said}" if said else type(err).__name__
 
 
-class _Writer:
+class _BatchWriter:
     """Stores batches of parsed files; a batch whose transaction fails is retried file by file."""
 
     def __init__(

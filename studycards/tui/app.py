@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
@@ -11,9 +9,10 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.widgets import HelpPanel
 
+from studycards.model import Clock
+from studycards.text import printable
+from studycards.tui.messages import Failed
 from studycards.tui.screens.deck_list import DeckListScreen
-
-Clock = Callable[[], datetime]
 
 
 class StudyApp(App[None]):
@@ -28,12 +27,20 @@ class StudyApp(App[None]):
         super().__init__()
         self.db_path, self.clock, self.deck = db_path, clock, deck
 
-    def on_mount(self) -> None:
-        self.push_screen(DeckListScreen())
-        if self.deck is not None:
-            from studycards.tui.screens.review import ReviewScreen
+    def get_default_screen(self) -> DeckListScreen:
+        """The deck list, given the collection and the clock (and `deck` to open at once)."""
+        return DeckListScreen(self.db_path, self.clock, self.deck)
 
-            self.push_screen(ReviewScreen(self.deck))
+    def on_failed(self, message: Failed) -> None:
+        """Every failed library call ends here (its screen let the message bubble): the
+        collection busy, read-only, full or damaged is news for the user, never a crash."""
+        self.notify(
+            printable(str(message.error)),
+            title=message.title,
+            severity="error",
+            timeout=8,
+            markup=False,
+        )
 
     def action_toggle_help(self) -> None:
         if self.screen.query(HelpPanel):

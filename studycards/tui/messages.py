@@ -1,13 +1,49 @@
-"""Messages that workers post back to the screen; only their handlers touch widgets."""
+"""Messages that workers post back to their screen, each carrying what the worker got; only
+their handlers touch widgets. They stay with their screen, but for `Failed`, which bubbles on
+to the app, which shows it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
 from textual.message import Message
+from textual.message_pump import MessagePump
 
-from studycards.collection.reviewing import SessionSummary, ShownCard
+from studycards.collection.reviewing import SessionSummary, ShownCard, StudySession
+from studycards.errors import StudycardsError
+from studycards.model import DeckCounts
+
+if TYPE_CHECKING:  # the exporter (and genanki) load on the first export, not at start
+    from studycards.collection.exporting import ExportSummary
 
 
-class CardReady(Message):
+class DecksLoaded(Message, bubble=False):
+    """The deck list's decks with today's counts, in tree order."""
+
+    def __init__(self, decks: list[DeckCounts]) -> None:
+        super().__init__()
+        self.decks = decks
+
+
+class DeckExported(Message, bubble=False):
+    """An Anki package is written."""
+
+    def __init__(self, summary: ExportSummary) -> None:
+        super().__init__()
+        self.summary = summary
+
+
+class SessionOpened(Message, bubble=False):
+    """The session is open; the screen owns it (and closes it) from here on."""
+
+    def __init__(self, session: StudySession) -> None:
+        super().__init__()
+        self.session = session
+
+
+class CardReady(Message, bubble=False):
     """A card is ready to show (the answer before it, if any, is committed)."""
 
     def __init__(self, card: ShownCard) -> None:
@@ -15,7 +51,23 @@ class CardReady(Message):
         self.card = card
 
 
-class SessionFinished(Message):
+class CardAnswered(Message, bubble=False):
+    """The card's answer is committed: it is no longer the card to grade."""
+
+    def __init__(self, card: ShownCard) -> None:
+        super().__init__()
+        self.card = card
+
+
+class CardDropped(Message, bubble=False):
+    """The card is suspended or buried (committed); `said` tells the user which."""
+
+    def __init__(self, card: ShownCard, said: str) -> None:
+        super().__init__()
+        self.card, self.said = card, said
+
+
+class SessionFinished(Message, bubble=False):
     """No card is left for today."""
 
     def __init__(self, summary: SessionSummary) -> None:
@@ -23,9 +75,20 @@ class SessionFinished(Message):
         self.summary = summary
 
 
-class StoreFailed(Message):
-    """A read or write could not be done; the session stays where it was."""
+class Failed(Message):
+    """A library call raised a `StudycardsError`: nothing was changed. The screen goes back to
+    where it was; the app shows `title` and the error."""
 
-    def __init__(self, error: Exception) -> None:
+    def __init__(self, title: str, error: StudycardsError) -> None:
         super().__init__()
-        self.error = error
+        self.title, self.error = title, error
+
+
+@contextmanager
+def reported(node: MessagePump, title: str) -> Iterator[None]:
+    """Post a `StudycardsError` raised inside to `node` as `Failed`: a store that is busy,
+    full or read-only is the user's news, not the end of the app."""
+    try:
+        yield
+    except StudycardsError as err:
+        node.post_message(Failed(title, err))

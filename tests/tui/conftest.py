@@ -1,8 +1,11 @@
-"""A real collection built from the seeds, a clock the tests move, and a helper to let
-the app's store workers finish before asserting."""
+"""A real collection built from the seeds, a clock the tests move, a helper to let the app's
+store workers finish before asserting, and ways to see and to cause store failures."""
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -41,3 +44,20 @@ async def settle(pilot) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+def notes(app, title: str) -> list:
+    """The app's notifications with this title (headless, no toast is drawn)."""
+    return [note for note in app._notifications if note.title == title]
+
+
+@contextmanager
+def write_lock(db_path: Path) -> Iterator[None]:
+    """Another process's write transaction on the collection, held until the block ends."""
+    other = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        yield
+        other.execute("ROLLBACK")
+    finally:
+        other.close()

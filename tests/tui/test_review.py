@@ -70,6 +70,16 @@ async def test_each_button_gives_its_grade(collection, clock):
     assert grades[:4] == [1, 3, 4, 5]
 
 
+async def test_a_click_on_a_button_gives_the_grade_of_its_key(collection, clock):
+    app = make_app(collection, clock, deck="Oncology")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("space")
+        await pilot.click("#grade-2")
+        await settle(pilot)
+    assert rows(collection, "SELECT grade FROM reviews") == [(3,)]  # 2: Hard, SM-2's 3
+
+
 async def test_failed_card_comes_back_after_the_others_then_at_once(collection, clock):
     app = make_app(collection, clock, deck="Oncology")
     async with app.run_test(size=(100, 30)) as pilot:

@@ -1,7 +1,12 @@
-"""The deck overview, like Anki's: each deck with its new, learning and due counts."""
+"""The deck overview, like Anki's: each deck with its new, learning and due counts.
+
+Reading the counts and exporting run in thread workers that post what they got back as
+messages (`DecksLoaded`, `DeckExported`, or `Failed`, which the app shows).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -9,18 +14,23 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.render import measure
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
+from textual.worker import get_current_worker
 
 from studycards.collection.browsing import deck_overview
 from studycards.errors import StudycardsError
-from studycards.model import DeckCounts
+from studycards.model import Clock
 from studycards.text import plural, printable
+from studycards.tui.messages import DeckExported, DecksLoaded, Failed, reported
 
 # A file name's stem, cut to fit every file system (255 bytes or characters, less on some
 # network shares), with room for `.apkg` and the export's temporary `.<name>.part`.
 MAX_NAME_CHARS = 100
 MAX_NAME_BYTES = 199
+
+COLUMNS = (("deck", "Deck"), ("new", "New"), ("learning", "Learning"), ("due", "Due"))
 
 
 def export_file_name(deck: str) -> str:
@@ -40,6 +50,17 @@ def _count(value: int, style: str) -> Text:
     return Text(str(value), style=style if value else "dim", justify="right")
 
 
+def add_columns(table: DataTable[Text], rows: Sequence[tuple[Text, ...]]) -> None:
+    """The columns, each as wide as its label and its cells in `rows`. Given rather than left
+    to the table, which measures new rows only once idle: a frame painted before that cached
+    the header at the old widths, out of line with the rows below it until the cursor moved
+    (and the deck list's snapshot failed now and then under load)."""
+    for index, (key, label) in enumerate(COLUMNS):
+        cells = [Text(label), *(row[index] for row in rows)]
+        width = max(measure(table.app.console, cell, 1) for cell in cells)
+        table.add_column(label, key=key, width=width)
+
+
 class DeckListScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "study", "Study", priority=True),
@@ -48,48 +69,56 @@ class DeckListScreen(Screen[None]):
         Binding("q,escape", "app.quit", "Quit"),
     ]
 
+    def __init__(self, db_path: Path, clock: Clock, deck: str | None = None) -> None:
+        """`deck`: open that deck's session at once (`studycards review --deck`)."""
+        super().__init__()
+        self.db_path, self.clock, self.deck = db_path, clock, deck
+
     def compose(self) -> ComposeResult:
         yield Static("Decks", id="deck-title")
-        table: DataTable[str] = DataTable(id="decks", cursor_type="row", zebra_stripes=True)
-        table.add_column("Deck", key="deck")
-        table.add_column("New", key="new")
-        table.add_column("Learning", key="learning")
-        table.add_column("Due", key="due")
+        table: DataTable[Text] = DataTable(id="decks", cursor_type="row", zebra_stripes=True)
+        add_columns(table, [])
         yield table
         yield Static(id="deck-hint")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.action_refresh()
-
-    def on_screen_resume(self) -> None:
-        self.action_refresh()
+        self._load()
+        if self.deck is not None:
+            self._study(self.deck)
 
     def action_refresh(self) -> None:
         self._load()
 
-    @work(thread=True, exclusive=True, group="decks")
+    @work(thread=True, exclusive=True, group="decks", description="read the decks")
     def _load(self) -> None:
-        decks = deck_overview(self.app.db_path, self.app.clock())  # type: ignore[attr-defined]
-        self.app.call_from_thread(self._fill, decks)
+        """Read the decks and today's counts (a large collection takes a moment)."""
+        with reported(self, "Decks not read"):
+            decks = deck_overview(self.db_path, self.clock())
+            if not get_current_worker().is_cancelled:  # a newer read is on its way
+                self.post_message(DecksLoaded(decks))
 
-    def _fill(self, decks: list[DeckCounts]) -> None:
+    def on_decks_loaded(self, message: DecksLoaded) -> None:
         table = self.query_one(DataTable)
         selected = table.cursor_row
-        table.clear()
-        for deck in decks:
-            table.add_row(
+        rows = [
+            (
                 Text(printable(deck.label)),
                 _count(deck.new, "bold blue"),
                 _count(deck.learning, "bold red"),
                 _count(deck.due, "bold green"),
-                key=deck.name,
             )
-        if decks:
-            table.move_cursor(row=min(selected, len(decks) - 1))
+            for deck in message.decks
+        ]
+        table.clear(columns=True)
+        add_columns(table, rows)
+        for deck, row in zip(message.decks, rows, strict=True):
+            table.add_row(*row, key=deck.name)
+        if rows:
+            table.move_cursor(row=min(selected, len(rows) - 1))
         hint = "enter  study the highlighted deck (with its children)"
         self.query_one("#deck-hint", Static).update(
-            hint if decks else "No decks yet: run `studycards import PATH` first."
+            hint if rows else "No decks yet: run `studycards import PATH` first."
         )
 
     def _highlighted(self) -> str | None:
@@ -99,11 +128,18 @@ class DeckListScreen(Screen[None]):
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
 
     def action_study(self) -> None:
-        from studycards.tui.screens.review import ReviewScreen
-
         deck = self._highlighted()
         if deck is not None:
-            self.app.push_screen(ReviewScreen(deck))
+            self._study(deck)
+
+    def _study(self, deck: str) -> None:
+        from studycards.tui.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen(self.db_path, self.clock, deck), self._reviewed)
+
+    def _reviewed(self, _: None) -> None:
+        """Back from a session: its answers changed the counts."""
+        self._load()
 
     def action_export(self) -> None:
         """Ask where, ask before overwriting, then export the highlighted deck."""
@@ -122,44 +158,36 @@ class DeckListScreen(Screen[None]):
                 path = package_path(typed)  # the file the export will write
                 exists = output_exists(path)
             except StudycardsError as err:  # a name the system refuses: too long, say
-                self._not_exported(err)
+                self.post_message(Failed("Not exported", err))
                 return
-            if exists:
-                question = f"{path} exists. Overwrite it?"
-                self.app.push_screen(
-                    ConfirmDialog(question), lambda yes: self._export(deck, path) if yes else None
-                )
-            else:
+            if not exists:
                 self._export(deck, path)
+                return
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    self._export(deck, path)
+
+            self.app.push_screen(ConfirmDialog(f"{path} exists. Overwrite it?"), confirmed)
 
         self.app.push_screen(ExportDialog(deck, suggestion), chosen)
 
-    @work(thread=True, group="export")
+    @work(thread=True, group="export", description="export")
     def _export(self, deck: str, path: Path) -> None:
+        """Write the package (a large deck takes seconds)."""
         from studycards.collection.exporting import export_anki
 
-        self.app.call_from_thread(
-            self.notify, printable(f"Exporting {deck}…"), timeout=2, markup=False
-        )
-        try:
-            summary = export_anki(
-                self.app.db_path,  # type: ignore[attr-defined]
-                path,
-                self.app.clock(),  # type: ignore[attr-defined]
-                deck=deck,
-                force=True,  # the dialog asked before overwriting
-            )
-        except StudycardsError as err:
-            self.app.call_from_thread(self._not_exported, err)
-            return
+        self.notify(printable(f"Exporting {deck}…"), timeout=2, markup=False)
+        with reported(self, "Not exported"):
+            # force: the dialog asked before overwriting
+            summary = export_anki(self.db_path, path, self.clock(), deck=deck, force=True)
+            self.post_message(DeckExported(summary))
+
+    def on_deck_exported(self, message: DeckExported) -> None:
+        summary = message.summary
         notes, decks = plural(summary.notes, "note"), plural(summary.decks, "deck")
         said = f"{notes} in {decks} → {summary.path}"
-        self.app.call_from_thread(
-            self.notify, printable(said), title="Exported", timeout=6, markup=False
-        )
-
-    def _not_exported(self, err: StudycardsError) -> None:
-        self.notify(printable(str(err)), title="Not exported", severity="error", markup=False)
+        self.notify(printable(said), title="Exported", timeout=6, markup=False)
 
     @on(DataTable.RowSelected)
     def _selected(self) -> None:

@@ -1,30 +1,44 @@
-"""A review session: question, reveal, grade; undo, suspend, bury, edit."""
+"""A review session: question, reveal, grade; undo, suspend, bury, edit.
+
+Every store call is a thread worker of its own (open, answer, undo, suspend, bury, re-import)
+that posts what it got back as a message; only the handlers touch the screen. A failed call
+(`StudycardsError`) changes nothing on screen: the app shows the error, the card stays.
+"""
 
 from __future__ import annotations
 
 import os
 import shlex
 import subprocess
-from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.message import Message
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from studycards.collection.reviewing import ShownCard, StudySession
-from studycards.errors import StudycardsError
-from studycards.model import Grade
+from studycards.model import Clock, Grade
 from studycards.text import printable
-from studycards.tui.messages import CardReady, SessionFinished, StoreFailed
+from studycards.tui.messages import (
+    CardAnswered,
+    CardDropped,
+    CardReady,
+    Failed,
+    SessionFinished,
+    SessionOpened,
+    reported,
+)
 from studycards.tui.widgets.card_view import CardView
-from studycards.tui.widgets.grade_bar import GradeBar
+from studycards.tui.widgets.grade_bar import GRADE_KEYS, GradeBar
 
-Job = Callable[[], ShownCard | None]
+NEXT_NOT_SHOWN = "Saved, but the next card could not be read"
 
 
 class ReviewScreen(Screen[None]):
@@ -32,10 +46,10 @@ class ReviewScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space,enter", "reveal", "Show answer"),
-        Binding("1", "grade(1)", "Again", show=False),
-        Binding("2", "grade(3)", "Hard", show=False),
-        Binding("3", "grade(4)", "Good", show=False),
-        Binding("4", "grade(5)", "Easy", show=False),
+        *(
+            Binding(key, f"grade({grade.value})", name, show=False)
+            for grade, key, name in GRADE_KEYS
+        ),
         Binding("u", "undo", "Undo"),
         Binding("s", "suspend", "Suspend"),
         Binding("b", "bury", "Bury"),
@@ -43,17 +57,19 @@ class ReviewScreen(Screen[None]):
         Binding("q,escape", "leave", "Back"),
     ]
 
-    def __init__(self, deck: str | None) -> None:
-        super().__init__()
-        self.deck = deck
-        self.session: StudySession | None = None
-        self.card: ShownCard | None = None
-        self.shown_at: datetime | None = None
-        self.busy = True  # until the first card is ready
+    revealed: var[bool] = var(False)
+    """The answer is showing, and the grade buttons with it: app.tcss keys off the class the
+    watcher sets. A `var`, not a `reactive`: the class change repaints what it changes, where
+    a reactive would repaint the whole screen too (10 ms more a card)."""
 
-    @property
-    def clock(self) -> Callable[[], datetime]:
-        return self.app.clock  # type: ignore[attr-defined, no-any-return]
+    def __init__(self, db_path: Path, clock: Clock, deck: str | None) -> None:
+        super().__init__()
+        self.db_path, self.clock, self.deck = db_path, clock, deck
+        self.session: StudySession | None = None
+        self.card: ShownCard | None = None  # the card to grade; None while none is
+        self.shown_at: datetime | None = None
+        self.busy = True  # a store call is running (the first: opening the session)
+        self.warmed = False  # the writing side is loaded once the first card shows
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -64,41 +80,89 @@ class ReviewScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#status", Static).update(Content(printable(self.deck or "All decks")))
-        self._run(self._open)
+        self._open()
 
-    def _open(self) -> ShownCard | None:
-        self.session = StudySession(self.app.db_path, self.deck, self.clock())  # type: ignore[attr-defined]
-        return self.session.next_card(self.clock())
+    def watch_revealed(self, revealed: bool) -> None:
+        self.set_class(revealed, "revealed")
 
-    @work(thread=True, group="store")
-    def _run(self, job: Job) -> None:
-        """Run one store job off the UI thread and post what it gives back."""
-        try:
-            shown = job()
-        except StudycardsError as err:
-            self.post_message(StoreFailed(err))
-            return
-        if shown is not None:
-            self.post_message(CardReady(shown))
-        elif self.session is not None:
-            self.post_message(SessionFinished(self.session.summary(self.clock())))
+    # Workers: each runs one library call and posts what it got, or `Failed`. Each is given a
+    # description: Textual's default is the repr of the arguments, and a session's repr holds
+    # its whole queue (60 ms an answer on 20,000 cards), a card's its whole text.
 
-    @work(thread=True, group="warm-up")
-    def _warm_up(self) -> None:
+    @work(thread=True, group="store", description="open the session")
+    def _open(self) -> None:
+        """Open the session and read the first card: on a large collection, reading the
+        queue takes a moment the screen must not freeze for."""
+        with reported(self, "Deck not opened"):
+            session = StudySession(self.db_path, self.deck, self.clock())
+            if not self.post_message(SessionOpened(session)):  # the screen left meanwhile
+                session.close()
+                return
+            self._post_next(session, session.next_card(self.clock()))
+
+    @work(thread=True, group="store", description="answer")
+    def _answer(
+        self, session: StudySession, card: ShownCard, grade: Grade, shown_at: datetime
+    ) -> None:
+        """Commit the answer, then show the next card."""
+        now = self.clock()
+        with reported(self, "Not saved"):
+            session.answer(card.queued, grade, now, int((now - shown_at).total_seconds() * 1000))
+            self._move_on(session, CardAnswered(card))
+
+    @work(thread=True, group="store", description="undo")
+    def _undo(self, session: StudySession) -> None:
+        """Take back the session's last answer, suspend or bury, and show that card again."""
+        with reported(self, "Not undone"):
+            self._post_next(session, session.undo(self.clock()))
+
+    @work(thread=True, group="store", description="suspend")
+    def _suspend(self, session: StudySession, card: ShownCard) -> None:
+        with reported(self, "Not suspended"):
+            session.suspend(card.queued)
+            self._move_on(session, CardDropped(card, "Suspended"))
+
+    @work(thread=True, group="store", description="bury")
+    def _bury(self, session: StudySession, card: ShownCard) -> None:
+        with reported(self, "Not buried"):
+            session.bury(card.queued, self.clock())
+            self._move_on(session, CardDropped(card, "Buried until tomorrow"))
+
+    @work(thread=True, group="store", description="re-import")
+    def _reimport(self, session: StudySession, card: ShownCard) -> None:
+        """Import the edited source file again and show the card's new text."""
+        with reported(self, "Not re-imported"):
+            self.post_message(CardReady(session.reimport(card, self.clock())))
+
+    @work(thread=True, group="warm-up", description="warm up")
+    def _warm_up(self, session: StudySession) -> None:
         """Load the writing side while the user reads the first card, not before it shows."""
-        if self.session is not None:
-            self.session.warm_up()
+        session.warm_up()
 
-    def _start(self, job: Job) -> None:
-        if self.busy or self.session is None:
-            return
-        self.busy = True
-        self._run(job)
+    def _move_on(self, session: StudySession, done: Message) -> None:
+        """After a committed write: say so, then post the next card. A failed read now must
+        not offer the card again (it would be answered twice), so it has its own title."""
+        self.post_message(done)
+        with reported(self, NEXT_NOT_SHOWN):
+            self._post_next(session, session.next_card(self.clock()))
+
+    def _post_next(self, session: StudySession, shown: ShownCard | None) -> None:
+        """Post the card to show, or the session's summary when none is left."""
+        if shown is None:
+            self.post_message(SessionFinished(session.summary(self.clock())))
+        else:
+            self.post_message(CardReady(shown))
+
+    # Handlers: the only code that changes the screen.
+
+    def on_session_opened(self, message: SessionOpened) -> None:
+        self.session = message.session
 
     def on_card_ready(self, message: CardReady) -> None:
         self.busy = False
-        if self.card is None and self.session is not None and not self.session.can_undo:
-            self.call_after_refresh(self._warm_up)
+        if not self.warmed and self.session is not None:
+            self.warmed = True
+            self.call_after_refresh(self._warm_up, self.session)
         self.card = message.card
         self.shown_at = self.clock()
         text = message.card.text
@@ -112,7 +176,14 @@ class ReviewScreen(Screen[None]):
         )
         self.query_one(CardView).show(text)
         self.query_one(GradeBar).label(message.card)
-        self.remove_class("revealed")
+        self.revealed = False
+
+    def on_card_answered(self, message: CardAnswered) -> None:
+        self.card = None
+
+    def on_card_dropped(self, message: CardDropped) -> None:
+        self.card = None
+        self.notify(f"{message.said} · u takes it back", timeout=3)
 
     def on_session_finished(self, message: SessionFinished) -> None:
         from studycards.tui.screens.done import DoneScreen
@@ -121,6 +192,11 @@ class ReviewScreen(Screen[None]):
         self.card = None
         self.app.push_screen(DoneScreen(message.summary), self._after_done)
 
+    def on_failed(self, message: Failed) -> None:
+        """Ready for the next key; the card on screen (if any) is still the one to grade. The
+        message bubbles on to the app, which shows it."""
+        self.busy = False
+
     def _after_done(self, choice: str | None) -> None:
         if choice == "undo":
             self.busy = False
@@ -128,34 +204,26 @@ class ReviewScreen(Screen[None]):
         else:
             self.dismiss(None)
 
-    def on_store_failed(self, message: StoreFailed) -> None:
-        self.busy = False
-        self.notify(
-            printable(str(message.error)),
-            title="Not saved",
-            severity="error",
-            timeout=8,
-            markup=False,
-        )
+    # Keys: each starts at most one worker, and none while one runs.
+
+    def _begin(self) -> StudySession | None:
+        """The session, now busy, if no store call is running; else None: a key pressed
+        meanwhile is dropped, so writes happen one at a time, in order."""
+        if self.busy or self.session is None:
+            return None
+        self.busy = True
+        return self.session
 
     def action_reveal(self) -> None:
         if self.card is not None and not self.busy:
-            self.query_one(CardView).reveal()
-            self.add_class("revealed")
+            self.revealed = True
 
     def action_grade(self, quality: int) -> None:
-        if self.card is None or not self.has_class("revealed"):
+        card, shown_at = self.card, self.shown_at
+        if card is None or shown_at is None or not self.revealed:
             return
-        card, shown_at = self.card, self.shown_at or self.clock()
-
-        def answer() -> ShownCard | None:
-            assert self.session is not None
-            now = self.clock()
-            duration = int((now - shown_at).total_seconds() * 1000)
-            self.session.answer(card.queued, Grade(quality), now, duration)
-            return self.session.next_card(self.clock())
-
-        self._start(answer)
+        if (session := self._begin()) is not None:
+            self._answer(session, card, Grade(quality), shown_at)
 
     @on(GradeBar.Chosen)
     def _chosen(self, message: GradeBar.Chosen) -> None:
@@ -165,28 +233,16 @@ class ReviewScreen(Screen[None]):
         if self.session is not None and not self.session.can_undo:
             self.notify("Nothing to undo in this session.")
             return
-        self._start(lambda: self.session.undo(self.clock()) if self.session else None)
+        if (session := self._begin()) is not None:
+            self._undo(session)
 
     def action_suspend(self) -> None:
-        self._drop(lambda session, card: session.suspend(card.queued), "Suspended")
+        if self.card is not None and (session := self._begin()) is not None:
+            self._suspend(session, self.card)
 
     def action_bury(self) -> None:
-        self._drop(
-            lambda session, card: session.bury(card.queued, self.clock()), "Buried until tomorrow"
-        )
-
-    def _drop(self, act: Callable[[StudySession, ShownCard], None], said: str) -> None:
-        card = self.card
-        if card is None:
-            return
-
-        def job() -> ShownCard | None:
-            assert self.session is not None
-            act(self.session, card)
-            return self.session.next_card(self.clock())
-
-        self.notify(f"{said} · u takes it back", timeout=3)
-        self._start(job)
+        if self.card is not None and (session := self._begin()) is not None:
+            self._bury(session, self.card)
 
     def action_edit(self) -> None:
         """Open the card's source in $EDITOR, then import it again and show the new text."""
@@ -200,7 +256,8 @@ class ReviewScreen(Screen[None]):
         except SuspendNotSupported:  # headless (tests): nothing to hand the terminal back from
             subprocess.run([*command, card.text.source], check=False)
         self.app.refresh()
-        self._start(lambda: self.session.reimport(card, self.clock()) if self.session else None)
+        if (session := self._begin()) is not None:
+            self._reimport(session, card)
 
     def action_leave(self) -> None:
         self.dismiss(None)

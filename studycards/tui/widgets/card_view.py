@@ -52,7 +52,8 @@ def markdown(text: str) -> RenderableType:
 
 
 class CardView(VerticalScroll):
-    """Title and question always; answer, lead, related articles after `reveal()`."""
+    """Title and question always; answer, lead and related articles once its screen is
+    `revealed` (app.tcss)."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="title")
@@ -79,12 +80,4 @@ class CardView(VerticalScroll):
         self.query_one("#source", Static).update(Content(printable(where)))
         self.set_class(bool(card.related), "has-related")
         self.set_class(bool(card.context), "has-context")
-        self.remove_class("revealed")
         self.scroll_home(animate=False)
-
-    def reveal(self) -> None:
-        self.add_class("revealed")
-
-    @property
-    def revealed(self) -> bool:
-        return self.has_class("revealed")

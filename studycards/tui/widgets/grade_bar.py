@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import NamedTuple
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -12,8 +13,22 @@ from textual.widgets import Button
 from studycards.collection.reviewing import ShownCard
 from studycards.model import CardState, Grade, Schedule
 
-NAMES = {Grade.AGAIN: "Again", Grade.HARD: "Hard", Grade.GOOD: "Good", Grade.EASY: "Easy"}
-KEYS = {Grade.AGAIN: "1", Grade.HARD: "2", Grade.GOOD: "3", Grade.EASY: "4"}
+
+class GradeKey(NamedTuple):
+    """A grade, the key that gives it and its button's name."""
+
+    grade: Grade
+    key: str
+    name: str
+
+
+# The one key-to-grade table: the review screen's bindings and the buttons both read it.
+GRADE_KEYS = (
+    GradeKey(Grade.AGAIN, "1", "Again"),
+    GradeKey(Grade.HARD, "2", "Hard"),
+    GradeKey(Grade.GOOD, "3", "Good"),
+    GradeKey(Grade.EASY, "4", "Easy"),
+)
 
 
 def describe(outcome: Schedule, now: datetime, today: date) -> str:
@@ -40,20 +55,18 @@ class GradeBar(Horizontal):
             self.grade = grade
 
     def compose(self) -> ComposeResult:
-        for grade in Grade:
-            button = Button(NAMES[grade], id=f"grade-{KEYS[grade]}", classes=grade.name.lower())
+        for grade, key, name in GRADE_KEYS:
+            button = Button(name, id=f"grade-{key}", classes=grade.name.lower())
             button.can_focus = False  # keys 1-4 answer; focus stays on the card
             yield button
 
     def label(self, card: ShownCard) -> None:
         """Each button with the interval it would give, from the scheduler's own preview."""
-        for grade, outcome in card.outcomes.items():
-            when = describe(outcome, card.at, card.today)
-            self.query_one(
-                f"#grade-{KEYS[grade]}", Button
-            ).label = f"{KEYS[grade]} {NAMES[grade]} · {when}"
+        for grade, key, name in GRADE_KEYS:
+            when = describe(card.outcomes[grade], card.at, card.today)
+            self.query_one(f"#grade-{key}", Button).label = f"{key} {name} · {when}"
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        grade = next(g for g in Grade if event.button.id == f"grade-{KEYS[g]}")
+        grade = next(g.grade for g in GRADE_KEYS if event.button.id == f"grade-{g.key}")
         self.post_message(self.Chosen(grade))
