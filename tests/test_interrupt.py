@@ -21,6 +21,7 @@ from tests.processes import (
     FILES,
     LINUX,
     assert_all_end,
+    descendants,
     foreground_job,
     many_files,
     parent,
@@ -88,6 +89,33 @@ def test_ctrl_c_stops_the_import_at_once_and_leaves_only_whole_files(tmp_path, d
     assert said, stderr
     [(files, cards)] = rows(db_path, "SELECT count(*), coalesce(sum(cards), 0) FROM sources")
     assert int(said.group(1)) == files < FILES
+    whole = rows(
+        db_path,
+        "SELECT count(*) FROM sources s WHERE s.cards ="
+        " (SELECT count(*) FROM cards c WHERE c.source = s.path)",
+    )
+    assert whole == [(files,)]
+    assert rows(db_path, "SELECT count(*) FROM cards") == [(cards,)]
+
+
+def test_sigterm_stops_the_import_quietly_and_leaves_only_whole_files(tmp_path, db_path):
+    """`kill PID` while batches are stored: exit status 143, nothing said, every stored file
+    whole, no process left."""
+    corpus = many_files(tmp_path / "corpus")
+    command = [sys.executable, "-m", "studycards", "--collection", str(db_path), "import"]
+    with foreground_job(*command, str(corpus)) as process:
+        deadline = time.monotonic() + 30
+        while stored_files(db_path) < 1 and process.poll() is None:
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        below = descendants(process.pid)
+        os.kill(process.pid, signal.SIGTERM)
+        _, stderr = process.communicate(timeout=10)
+        if LINUX:
+            assert_all_end(below)
+    assert (process.returncode, stderr) == (128 + signal.SIGTERM, "")
+    [(files, cards)] = rows(db_path, "SELECT count(*), coalesce(sum(cards), 0) FROM sources")
+    assert 0 < files < FILES
     whole = rows(
         db_path,
         "SELECT count(*) FROM sources s WHERE s.cards ="

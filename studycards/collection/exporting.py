@@ -8,6 +8,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -81,7 +82,7 @@ def export_anki(
 
             from studycards.export.anki import AnkiNote, PackageWriter
 
-            package = stack.enter_context(closing(PackageWriter(now)))
+            package = stack.enter_context(closing(PackageWriter(output, now)))
             cache = stack.enter_context(_HtmlCache(db_path, summary))
             for row, front, back in _with_html(rows, rendering, cache, report):
                 if with_media:
@@ -101,9 +102,13 @@ def export_anki(
                         modified=from_ms(row.modified_at) or now,
                     )
                 )
-            summary.size = package.write(output, list(media.items()))
+            summary.size = package.write(list(media.items()))
     except OSError as err:
         raise _unwritable(output, err) from None
+    except BrokenProcessPool:
+        raise ExportError(
+            f"{output} not written: a rendering process died (killed, or out of memory)"
+        ) from None
     summary.notes, summary.decks, summary.media = package.notes, len(package.decks), len(media)
     return summary
 
