@@ -6,6 +6,7 @@ on stderr and exit status 1, never a traceback.
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +19,8 @@ from studycards.cli.location import collection_path, presets_folder
 from studycards.errors import StudycardsError
 
 if TYPE_CHECKING:
+    from types import FrameType
+
     from studycards.collection.reviewing import Released
 
 
@@ -333,4 +336,11 @@ def review_command(
 
 def main(obj: dict[str, Any] | None = None) -> None:
     """Console-script entry point."""
+    signal.signal(signal.SIGTERM, _terminated)
     app(obj=obj or {})
+
+
+def _terminated(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM (`kill`, a shutdown) ends a command as Ctrl-C does, through its cleanups (an
+    export's scratch files, an import's workers), not at once; with the shell's status."""
+    raise SystemExit(128 + signum)

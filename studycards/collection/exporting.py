@@ -6,22 +6,25 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from html import escape, unescape
+from itertools import islice
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from studycards.collection.parallel import map_chunks
+from studycards.collection.parallel import map_chunks, prepare
 from studycards.errors import ExportError
 from studycards.export.html import image_sources_in_html, render_card
 from studycards.model import Progress, tag_name
 from studycards.store.db import connect, opened, translated
 from studycards.store.decks import deck_tree
-from studycards.store.html_cache import cache_html, card_markdown, export_rows
+from studycards.store.html_cache import cache_html, card_markdown, export_rows, uncached_count
 from studycards.store.rows import ExportRow, from_ms
 
 _PARALLEL_FROM = 500
@@ -56,6 +59,8 @@ def export_anki(
     _check_output(output, force)
     with opened(db_path) as conn:
         decks = deck_tree(conn, deck)
+        if uncached_count(conn, list(decks)) >= _PARALLEL_FROM:
+            prepare(_render_chunk, workers=workers)  # loads while the cards are read here
         rows = export_rows(conn, list(decks))
     if tag is not None:
         wanted = tag_name(tag).casefold()  # spelt as tags are stored: `a b` is `a_b`
@@ -68,37 +73,41 @@ def export_anki(
     report = progress or (lambda done, total: None)
     summary = ExportSummary(output)
     media: dict[Path, str] = {}
-
-    from studycards.export.anki import AnkiNote, PackageWriter
-
-    package = PackageWriter(now)
-    cache = _HtmlCache(db_path, summary)
     try:
-        for row, front, back in _with_html(rows, cache, report, workers):
-            if with_media:
-                front, back = (
-                    _pack_images(row, part, media, summary.warnings) for part in (front, back)
+        with ExitStack() as stack:
+            # first: the renderers' modules load (if not yet) beside what this one loads next
+            stale = [row for row in rows if _cached_html(row) is None]
+            rendering = stack.enter_context(closing(_render_all(db_path, stale, workers)))
+
+            from studycards.export.anki import AnkiNote, PackageWriter
+
+            package = stack.enter_context(closing(PackageWriter(output, now)))
+            cache = stack.enter_context(_HtmlCache(db_path, summary))
+            for row, front, back in _with_html(rows, rendering, cache, report):
+                if with_media:
+                    front, back = (
+                        _pack_images(row, part, media, summary.warnings) for part in (front, back)
+                    )
+                package.add(
+                    AnkiNote(
+                        key=row.key,
+                        deck=decks[row.deck_id].name,
+                        question=front,
+                        answer=back,
+                        source=os.path.basename(row.source),  # noqa: PTH119 (10k times)
+                        subject=row.subject,
+                        related=tuple(title for _, title in json.loads(row.related)),
+                        tags=tuple(row.tags.split()),
+                        modified=from_ms(row.modified_at) or now,
+                    )
                 )
-            package.add(
-                AnkiNote(
-                    key=row.key,
-                    deck=decks[row.deck_id].name,
-                    question=front,
-                    answer=back,
-                    source=os.path.basename(row.source),  # noqa: PTH119 (10k times)
-                    subject=row.subject,
-                    related=tuple(title for _, title in json.loads(row.related)),
-                    tags=tuple(row.tags.split()),
-                    modified=from_ms(row.modified_at) or now,
-                )
-            )
-        summary.size = package.write(output, list(media.items()))
+            summary.size = package.write(list(media.items()))
     except OSError as err:
         raise _unwritable(output, err) from None
-
-    finally:
-        package.close()
-        cache.close()
+    except BrokenProcessPool:
+        raise ExportError(
+            f"{output} not written: a rendering process died (killed, or out of memory)"
+        ) from None
     summary.notes, summary.decks, summary.media = package.notes, len(package.decks), len(media)
     return summary
 
@@ -147,26 +156,33 @@ def _unwritable(output: Path, err: OSError) -> ExportError:
     return ExportError(f"cannot write {output}: {err.strerror or err}")
 
 
+def _cached_html(row: ExportRow) -> tuple[str, str] | None:
+    """The cached (front, back) HTML if it is of the card's text as it is now."""
+    front, back = row.html_front, row.html_back  # NULL without a cache row
+    if row.html_hash != row.content_hash or front is None or back is None:
+        return None
+    return front, back
+
+
 def _with_html(
-    rows: list[ExportRow], cache: _HtmlCache, report: Progress, workers: int | None
+    rows: list[ExportRow],
+    rendering: Iterator[list[tuple[str, str]]],
+    cache: _HtmlCache,
+    report: Progress,
 ) -> Iterator[tuple[ExportRow, str, str]]:
-    """Every card with its HTML: cached where its text has not changed, else rendered (and
-    handed to the cache)."""
+    """Every card with its HTML: cached where its text has not changed, else as `rendering`
+    renders the others, in order (and handed to the cache)."""
     with translated(cache.db_path):  # the renderers read the cards' Markdown
-        stale: list[ExportRow] = []
         done = 0
         for row in rows:
-            front, back = row.html_front, row.html_back  # NULL without a cache row
-            if row.html_hash == row.content_hash and front is not None and back is not None:
+            html = _cached_html(row)
+            if html is not None:
                 done += 1
-                yield row, front, back
-            else:
-                stale.append(row)
+                yield row, *html
         report(done, len(rows))
-        chunks = [
-            stale[start : start + _RENDER_CHUNK] for start in range(0, len(stale), _RENDER_CHUNK)
-        ]
-        for chunk, results in zip(chunks, _render_all(cache.db_path, chunks, workers), strict=True):
+        stale = (row for row in rows if _cached_html(row) is None)
+        for results in rendering:
+            chunk = list(islice(stale, len(results)))
             cache.keep(
                 [
                     (row.id, row.content_hash, *html)
@@ -180,35 +196,23 @@ def _with_html(
 
 
 def _render_all(
-    db_path: Path, chunks: list[list[ExportRow]], workers: int | None
-) -> Iterator[list[tuple[str, str]]]:
-    """Rendered (front, back) per chunk, in order; on every core for big exports. Each
-    renderer reads its own chunk's Markdown, so no text passes through this process."""
-    jobs = [(db_path, [row.id for row in chunk]) for chunk in chunks]
-    parallel = sum(map(len, chunks)) >= _PARALLEL_FROM
-    try:
-        yield from map_chunks(_render_chunk, jobs, parallel=parallel, workers=workers)
-    finally:
-        reader = _readers.pop(_reader_key(db_path), None)  # this thread's, if it rendered
-        if reader is not None:
-            reader.close()
+    db_path: Path, rows: list[ExportRow], workers: int | None
+) -> Generator[list[tuple[str, str]], None, None]:
+    """Rendered (front, back) per chunk of rows, in order; on every core for big exports. Each
+    renderer reads its chunks' Markdown through a connection of its own, opened once, so no
+    text passes through this process."""
+    return map_chunks(
+        _render_chunk,
+        [row.id for row in rows],
+        size=_RENDER_CHUNK,
+        setup=partial(opened, db_path),
+        parallel=len(rows) >= _PARALLEL_FROM,
+        workers=workers,
+    )
 
 
-# One reading connection per process, thread and collection: a connection must never be used
-# across a fork, and two exports at once in the TUI's threads must not close each other's.
-_readers: dict[tuple[int, int, Path], sqlite3.Connection] = {}
-
-
-def _reader_key(db_path: Path) -> tuple[int, int, Path]:
-    return os.getpid(), threading.get_ident(), db_path
-
-
-def _render_chunk(job: tuple[Path, list[int]]) -> list[tuple[str, str]]:
-    db_path, card_ids = job
-    key = _reader_key(db_path)
-    if key not in _readers:
-        _readers[key] = connect(db_path)
-    return [render_card(texts) for texts in card_markdown(_readers[key], card_ids)]
+def _render_chunk(reader: sqlite3.Connection, card_ids: list[int]) -> list[tuple[str, str]]:
+    return [render_card(texts) for texts in card_markdown(reader, card_ids)]
 
 
 class _HtmlCache:
@@ -235,6 +239,12 @@ class _HtmlCache:
         except sqlite3.OperationalError as err:
             self._failed = True
             self._summary.warnings.append(f"rendered HTML not cached ({err}); the export is fine")
+
+    def __enter__(self) -> _HtmlCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def close(self) -> None:
         self._thread.shutdown(wait=True)

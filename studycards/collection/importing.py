@@ -14,7 +14,7 @@ import os
 import sqlite3
 from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import closing
+from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -58,6 +58,9 @@ _COLLECTION_WIDE = (
 _PARALLEL_FROM = 256  # below this many files a process pool costs more than it saves
 _PARSE_CHUNK = 64
 _WRITE_BATCH = 1000
+# What a parsing worker needs besides this module, loaded once for all of them (`_parse_one`
+# imports it lazily: this process needs none of it to skip unchanged files).
+_PARSING_MODULES = ("studycards.sources.frontmatter", "studycards.convert")
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +141,8 @@ def import_sources(
             report(summary.files_unchanged, summary.files)
             settings = {t.settings.name: t.settings for t in targets if t.settings is not None}
             if todo or _settings_changed(conn, settings):
-                # closed on any exit: an interrupt while a batch is written stops the workers now
+                # closed on any exit: an interrupt while a batch is written stops the workers now;
+                # opened before the writer, whose SQLAlchemy loads beside the parser's modules
                 with closing(_parse_all(todo, workers)) as parsing:
                     _parse_and_store(db_path, parsing, settings, now, summary, report)
             vanished = _vanished(known, found, walked.folders)
@@ -288,24 +292,19 @@ def _parse_all(
     todo: list[tuple[str, str | None, bytes | None]], workers: int | None
 ) -> Generator[list[SourceFile | SourceError], None, None]:
     """Parse results in input order, a chunk at a time, on every core for big batches."""
-    import studycards.sources.frontmatter  # noqa: F401  (loaded once here; forked workers share it)
-
-    chunks = [todo[start : start + _PARSE_CHUNK] for start in range(0, len(todo), _PARSE_CHUNK)]
-    yield from map_chunks(
+    return map_chunks(
         _parse_chunk,
-        chunks,
+        todo,
+        size=_PARSE_CHUNK,
+        setup=nullcontext,
         parallel=len(todo) >= _PARALLEL_FROM,
+        preload=_PARSING_MODULES,
         workers=workers,
-        meanwhile=_load_store_writer,  # SQLModel loads here while the workers parse
     )
 
 
-def _load_store_writer() -> None:
-    import studycards.store.cards  # noqa: F401
-
-
 def _parse_chunk(
-    chunk: list[tuple[str, str | None, bytes | None]],
+    _: None, chunk: list[tuple[str, str | None, bytes | None]]
 ) -> list[SourceFile | SourceError]:
     return [_parse_one(*item) for item in chunk]
 

@@ -1,9 +1,21 @@
 """Work split in chunks over every core: the import's parsing and the export's rendering.
 
-Ctrl-C belongs to the main process alone: workers ignore SIGINT (they are forked with it held,
-so none can be hit before it ignores it), and on any exit but the normal one the main process
-cancels what has not started and gives the chunks in progress a moment before it terminates
-their workers.
+Workers are never forks of this process, which may run threads (the TUI exports from one, and
+a fork copies the locks other threads hold): on Linux a forkserver, a process of one thread
+that loads the modules the workers need once, forks them, so each starts in milliseconds;
+elsewhere they are spawned. Each worker sets itself up once (`setup`: the export's reading
+connection, say) and keeps that for every chunk it is given. As with every start method but
+fork, a script run by its path runs again in each worker: one that calls the library with a
+big batch keeps its own work under `if __name__ == "__main__":`.
+
+Ctrl-C belongs to the main process alone: workers ignore SIGINT (they are born with it held,
+from a forkserver started with it held, so none can be hit before it ignores it), and on any
+exit but the normal one the main process cancels what has not started and gives the chunks in
+progress a moment before it terminates their workers.
+
+No process outlives a killed main process (kill -9, the OOM killer): on Linux a worker gets
+SIGKILL when the forkserver ends, and the forkserver ends when no process holds its "alive"
+pipe open any more, so a worker closes its own copy as soon as that SIGKILL is arranged.
 """
 
 from __future__ import annotations
@@ -14,46 +26,106 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
-from typing import TypeVar
+from contextlib import AbstractContextManager, contextmanager
+from multiprocessing import forkserver, resource_tracker
+from typing import Any, TypeVar
 
-Chunk = TypeVar("Chunk")
+Item = TypeVar("Item")
+State = TypeVar("State")
 Result = TypeVar("Result")
-_CAN_HOLD = hasattr(signal, "pthread_sigmask")  # POSIX; Windows has no fork either
+
+_LINUX = sys.platform.startswith("linux")
+_CONTEXT = multiprocessing.get_context("forkserver" if _LINUX else "spawn")
+_CAN_HOLD = hasattr(signal, "pthread_sigmask")  # POSIX
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 _GRACE_S = 0.5  # for the chunks in progress to end; one takes a few milliseconds
 
+# In a worker: the function it runs on each chunk and the state its `setup` gave it, or the
+# error `setup` raised.
+_task: tuple[Callable[[Any, Any], Any], Any] | Exception | None = None
+_setup: AbstractContextManager[Any] | None = None
+
 
 def map_chunks(
-    function: Callable[[Chunk], Result],
-    chunks: Sequence[Chunk],
+    function: Callable[[State, list[Item]], Result],
+    items: Sequence[Item],
     *,
+    size: int,
+    setup: Callable[[], AbstractContextManager[State]],
     parallel: bool,
+    preload: Sequence[str] = (),
     workers: int | None = None,
-    meanwhile: Callable[[], None] | None = None,
-) -> Iterator[Result]:
-    """`function` of each chunk, in order. With `parallel` (and more than one core), in forked
-    worker processes, while this one runs `meanwhile` (say, loading what it needs next)."""
-    workers = workers or os.cpu_count() or 1
+) -> Generator[Result, None, None]:
+    """`function(state, chunk)` of each chunk of `size` items, in order, `state` being what
+    `setup()` enters, once per process.
+
+    With `parallel` (and more than one core), in worker processes. The forkserver starts
+    loading their modules (`function`'s and `preload`) at this call, and the workers start at
+    the first `next()`: a caller does its own preparations in between, beside that loading."""
+    chunks = [list(items[start : start + size]) for start in range(0, len(items), size)]
+    workers = _worker_count(workers)
     if not parallel or workers < 2:
-        yield from map(function, chunks)
+        return _in_process(function, chunks, setup)
+    prepare(function, preload, workers)
+    return _in_workers(function, chunks, setup, workers)
+
+
+def prepare(
+    function: Callable[..., Any], preload: Sequence[str] = (), workers: int | None = None
+) -> None:
+    """Start loading what workers of `function` need (the forkserver, the modules of
+    `function` and `preload`), without waiting for it: a caller that knows early that it will
+    `map_chunks(function, ...)` in parallel calls this first, and the loading runs beside its
+    own work. The first call of a process decides what the forkserver loads; it serves every
+    pool of the process after that (the modules it lacks, a worker loads itself)."""
+    if _worker_count(workers) < 2:
         return
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    if _CAN_HOLD:
+        # the tracker unblocks SIGINT once it has started it: so it starts before the hold
+        resource_tracker.ensure_running()
+    if _CONTEXT.get_start_method() == "forkserver":
+        _CONTEXT.set_forkserver_preload([function.__module__, *preload])  # if it starts now
+        with _sigint_held():  # so that the forkserver, and every worker it forks, holds it too
+            forkserver.ensure_running()
+
+
+def _worker_count(workers: int | None) -> int:
+    return workers or os.cpu_count() or 1
+
+
+def _in_process(
+    function: Callable[[State, list[Item]], Result],
+    chunks: list[list[Item]],
+    setup: Callable[[], AbstractContextManager[State]],
+) -> Generator[Result, None, None]:
+    with setup() as state:
+        for chunk in chunks:
+            yield function(state, chunk)
+
+
+def _in_workers(
+    function: Callable[[State, list[Item]], Result],
+    chunks: list[list[Item]],
+    setup: Callable[[], AbstractContextManager[State]],
+    workers: int,
+) -> Generator[Result, None, None]:
     pool = ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=context,
+        mp_context=_CONTEXT,
         initializer=_start_worker,
-        initargs=(os.getpid(),),
+        initargs=(function, setup),
     )
     try:
-        with _sigint_held():  # the workers are forked here, on the first submit
-            results = pool.map(function, chunks)
-        if meanwhile is not None:
-            meanwhile()
-        yield from results
+        with _sigint_held():  # the workers start here, on the first submits
+            futures = [pool.submit(_run, chunk) for chunk in chunks]
+        # Not pool.map: on leaving early, it cancels the futures from this thread, racing the
+        # pool's own thread as it fails them when a worker died; on Python 3.11 that thread
+        # then dies of InvalidStateError (gh-107219) before it lets go of the queue's pipe,
+        # and this process hangs at exit. `_stop` has the pool cancel them itself.
+        for future in futures:
+            yield future.result()
     except BaseException:  # Ctrl-C, an error, or the consumer stopped early (GeneratorExit)
         _stop(pool)
         raise
@@ -62,7 +134,8 @@ def map_chunks(
 
 @contextmanager
 def _sigint_held() -> Iterator[None]:
-    """Hold SIGINT while workers are forked: a Ctrl-C then reaches this process just after."""
+    """Hold SIGINT while worker processes (or the forkserver) start: they are born with it
+    held; this process gets a Ctrl-C sent meanwhile just after."""
     if not _CAN_HOLD:
         yield
         return
@@ -73,38 +146,66 @@ def _sigint_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
-def _start_worker(parent: int) -> None:
-    """Worker initializer: a held Ctrl-C is dropped, later ones are the main process's; and a
-    worker ends with its parent, killed (kill -9, the OOM killer) or not, instead of waiting
-    on its queue forever."""
+def _start_worker(function: Callable[[Any, Any], Any], setup: Callable[[], Any]) -> None:
+    """Worker initializer: a held Ctrl-C is dropped, later ones are the main process's; the
+    worker ends with the main process, killed or not, instead of waiting on its queue forever;
+    then `setup` is entered, for the worker's whole life (its end releases what it holds).
+
+    An error of `setup` is kept for the chunks: raised here, it would only print a traceback
+    and break the pool; raised by each chunk, it reaches the main process as it is."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if _CAN_HOLD:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
-    _end_with_parent(parent)
+    if _LINUX:
+        _end_with_forkserver()
+    global _task, _setup
+    try:
+        _setup = setup()  # kept: a context manager's generator, collected, would exit it
+        _task = function, _setup.__enter__()
+    except Exception as err:
+        _task = err
 
 
-def _end_with_parent(parent: int) -> None:
-    """Linux delivers SIGKILL to this process when its parent dies (prctl PR_SET_PDEATHSIG);
-    elsewhere nothing is set. A parent already gone by now is noticed at once."""
-    if not sys.platform.startswith("linux"):
-        return
+def _end_with_forkserver() -> None:
+    """Linux delivers SIGKILL to this worker when its parent, the forkserver, ends (prctl
+    PR_SET_PDEATHSIG); then this worker lets go of the forkserver's "alive" pipe, whose other
+    holder is the main process: when that one ends, the forkserver does, and so do its workers.
+
+    In that order, the forkserver cannot have ended before the SIGKILL was arranged: this
+    worker held the pipe open until then."""
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:
-        os._exit(1)
+    server: Any = forkserver._forkserver  # multiprocessing keeps the worker's copy of the pipe here
+    if server._forkserver_alive_fd is not None:
+        os.close(server._forkserver_alive_fd)
+        server._forkserver_alive_fd = None
+
+
+def _run(chunk: list[Any]) -> Any:
+    """A worker's task: its function of one chunk, with its state."""
+    if isinstance(_task, Exception):
+        raise _task
+    assert _task is not None, "a worker runs its initializer first"
+    function, state = _task
+    return function(state, chunk)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
     """Cancel the chunks not started and let the workers end those in progress (Ctrl-C does
-    not reach them); one still busy after a moment is terminated.
+    not reach them); one still busy after a moment is terminated. Then the pool's own thread,
+    which notices the workers' ends, is given a moment to wind up: left running, it races the
+    interpreter's exit (on Python 3.11, a "Bad file descriptor" traceback at exit).
 
-    The workers are private to the pool (`terminate_workers()` comes with Python 3.14), but
-    `shutdown()` alone would wait for them without a bound.
+    The workers and the thread are private to the pool (`terminate_workers()` comes with
+    Python 3.14), but `shutdown()` alone would wait for them without a bound.
     """
     workers = list((pool._processes or {}).values())
+    manager: Any = pool._executor_manager_thread  # shutdown() forgets it
     pool.shutdown(wait=False, cancel_futures=True)
     deadline = time.monotonic() + _GRACE_S
     for worker in workers:
         worker.join(max(0.0, deadline - time.monotonic()))
         if worker.is_alive():
             worker.terminate()
+    if manager is not None:
+        manager.join(_GRACE_S)

@@ -19,10 +19,12 @@ import html
 import itertools
 import json
 import os
+import re
 import sqlite3
 import tempfile
 import zipfile
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -165,25 +167,36 @@ class PackageWriter:
     genanki's own writer keeps every note in memory until the end and stores the zip
     uncompressed; this one deflates it at the fastest level, which already takes 10k notes
     from about 39 MB to 6 MB (Anki reads both).
+
+    Its scratch files (the package's database, some 25 MB for 10k notes, then the zip) are
+    hidden files beside the output, not in the system's temporary folder: a SIGKILL that
+    leaves one there leaves it where the user looks, and the next export to that folder
+    removes it once it is a day old (a younger one may be another export's, still running).
+    Every other exit removes them at once (`write`, else `close`).
     """
 
-    def __init__(self, now: datetime) -> None:
+    def __init__(self, output: Path, now: datetime) -> None:
+        self._output = output
         self._stamp = now.timestamp()  # the note type's time; each note carries its own
         self._ids = itertools.count(int(self._stamp * 1000))
         self.decks: dict[str, genanki.Deck] = {}
         self.notes = 0
-        fd, name = tempfile.mkstemp(suffix=".anki2")
-        os.close(fd)
-        self._db_path = Path(name)
-        self._conn = sqlite3.connect(name)
-        # Notes of about 2 KB leave half of every 4 KB page empty; in 64 KB pages the file is
-        # a third smaller, so there is less to write and to deflate.
-        self._conn.execute("PRAGMA page_size=65536")
-        # a scratch file that is zipped or deleted: no journal, no fsync
-        self._conn.execute("PRAGMA journal_mode=OFF")
-        self._conn.execute("PRAGMA synchronous=OFF")
-        self._cursor = self._conn.cursor()
-        genanki.Package([]).write_to_db(self._cursor, self._stamp, self._ids)  # schema, col
+        self._db_path = _scratch_file(output, ".anki2")
+        try:
+            # aged by the file system's clock (the new file's), as the leftovers' times are
+            _remove_stale(output.parent, self._db_path.stat().st_mtime - _STALE_AFTER_S)
+            self._conn = sqlite3.connect(self._db_path)
+            # Notes of about 2 KB leave half of every 4 KB page empty; in 64 KB pages the file
+            # is a third smaller, so there is less to write and to deflate.
+            self._conn.execute("PRAGMA page_size=65536")
+            # a scratch file that is zipped or deleted: no journal, no fsync
+            self._conn.execute("PRAGMA journal_mode=OFF")
+            self._conn.execute("PRAGMA synchronous=OFF")
+            self._cursor = self._conn.cursor()
+            genanki.Package([]).write_to_db(self._cursor, self._stamp, self._ids)  # schema, col
+        except BaseException:
+            self._db_path.unlink(missing_ok=True)
+            raise
         self._inserts = _BatchedInserts(self._cursor)
 
     def add(self, note: AnkiNote) -> None:
@@ -210,15 +223,13 @@ class PackageWriter:
                 self.decks[prefix].add_model(MODEL)
         return self.decks[name]
 
-    def write(self, output: Path, media: Sequence[tuple[Path, str]] = ()) -> int:
-        """Finish the package at `output` through a temporary file and a rename: never a
+    def write(self, media: Sequence[tuple[Path, str]] = ()) -> int:
+        """Finish the package at the output through a temporary file and a rename: never a
         truncated .apkg. `media` pairs a file with the name the cards use. Returns the size.
 
-        The temporary file's name is unique, beside `output`: two exports to one path at once
-        each rename a whole package into place, never one zip written by both."""
-        fd, name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".part", dir=output.parent)
-        os.close(fd)
-        part = Path(name)
+        The temporary file's name is unique, beside the output: two exports to one path at
+        once each rename a whole package into place, never one zip written by both."""
+        part = _scratch_file(self._output, ".part")
         try:
             self._inserts.flush()
             for deck in self.decks.values():  # deck and note type entries; notes are in
@@ -231,15 +242,41 @@ class PackageWriter:
                 out.writestr("media", json.dumps(names))
                 for index, (path, _) in enumerate(media):
                     out.write(path, str(index))
-            part.replace(output)
+            part.replace(self._output)
         except BaseException:
             part.unlink(missing_ok=True)
             raise
         finally:
             self.close()
-        return output.stat().st_size
+        return self._output.stat().st_size
 
     def close(self) -> None:
-        """Drop the temporary database (after `write`, or instead of it)."""
+        """Drop the scratch database (after `write`, or instead of it)."""
         self._conn.close()
         self._db_path.unlink(missing_ok=True)
+
+
+_STALE_AFTER_S = 24 * 3600  # no export takes a day: an older scratch file is a killed one's
+# `.<package>.apkg.<mkstemp's 8 random characters>.anki2` (or `.part`), and nothing else
+_SCRATCH_NAME = re.compile(r"\..+\.(?i:apkg)\.[a-z0-9_]{8}\.(?:anki2|part)")
+
+
+def _scratch_file(output: Path, suffix: str) -> Path:
+    """A new, empty hidden file of a unique name beside `output`, its name made from it."""
+    fd, name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=suffix, dir=output.parent)
+    os.close(fd)
+    return Path(name)
+
+
+def _remove_stale(folder: Path, before: float) -> None:
+    """Remove the scratch files in `folder` last written before `before` (killed exports').
+    Best effort: one that cannot be removed (another user's, say) does not fail this export."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:  # a folder this user may write in but not list
+        return
+    for entry in entries:
+        if _SCRATCH_NAME.fullmatch(entry.name):
+            with suppress(OSError):  # gone (another export's sweep was first), or not ours
+                if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < before:
+                    Path(entry.path).unlink()

@@ -33,6 +33,15 @@ def export_rows(conn: sqlite3.Connection, deck_ids: Sequence[int]) -> list[Expor
     return found
 
 
+def uncached_count(conn: sqlite3.Connection, deck_ids: Sequence[int]) -> int:
+    """How many cards of these decks have no cached HTML of their text as it is now."""
+    sql = (
+        "SELECT count(*) FROM cards c LEFT JOIN html_cache h ON h.card_id = c.id"
+        " WHERE c.deck_id = ? AND h.content_hash IS NOT c.content_hash"
+    )
+    return sum(conn.execute(sql, (deck_id,)).fetchone()[0] for deck_id in deck_ids)
+
+
 def cache_html(conn: sqlite3.Connection, rendered: Sequence[tuple[int, str, str, str]]) -> None:
     """Keep cards' rendered HTML, keyed by the content hash it was rendered from.
 
