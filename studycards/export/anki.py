@@ -20,8 +20,8 @@ import itertools
 import json
 import os
 import re
+import secrets
 import sqlite3
-import tempfile
 import zipfile
 from collections.abc import Sequence
 from contextlib import suppress
@@ -257,15 +257,23 @@ class PackageWriter:
 
 
 _STALE_AFTER_S = 24 * 3600  # no export takes a day: an older scratch file is a killed one's
-# `.<package>.apkg.<mkstemp's 8 random characters>.anki2` (or `.part`), and nothing else
+# `.<package>.apkg.<8 random characters>.anki2` (or `.part`), and nothing else
 _SCRATCH_NAME = re.compile(r"\..+\.(?i:apkg)\.[a-z0-9_]{8}\.(?:anki2|part)")
 
 
 def _scratch_file(output: Path, suffix: str) -> Path:
-    """A new, empty hidden file of a unique name beside `output`, its name made from it."""
-    fd, name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=suffix, dir=output.parent)
-    os.close(fd)
-    return Path(name)
+    """A new, empty hidden file of a unique name beside `output`, its name made from it.
+
+    Not `mkstemp`: its files are private (0600), and the package is renamed from this one; it
+    gets the mode any new file of the user's gets (0644 under the usual umask), to be shared.
+    """
+    while True:
+        path = output.with_name(f".{output.name}.{secrets.token_hex(4)}{suffix}")
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue  # one in 4 billion
+        return path
 
 
 def _remove_stale(folder: Path, before: float) -> None:

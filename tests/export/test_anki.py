@@ -3,6 +3,8 @@ that a newer export updates notes in place instead of duplicating them."""
 
 from __future__ import annotations
 
+import os
+import stat
 import threading
 import zipfile
 from collections.abc import Iterator
@@ -151,6 +153,21 @@ def test_package_is_compressed_and_ids_are_stable(db_path, notes, tmp_path, now)
     assert note_guid("id:176440") == "09e5cf1809e13037ab13"
     assert note_guid("id:166301") == "90f1c7136fb84ffe1f79"
     assert MODEL_ID == 1764010421
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes and umask are POSIX")
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_the_package_gets_a_new_files_usual_mode(db_path, notes, tmp_path, now, umask):
+    """A package is for sharing: readable as the user's umask makes new files, not private
+    as a temporary file is."""
+    import_into(db_path, notes, now)
+    out = tmp_path / "x.apkg"
+    before = os.umask(umask)
+    try:
+        export_anki(db_path, out, now)
+    finally:
+        os.umask(before)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
 
 
 def test_two_exports_to_one_path_at_once_each_leave_a_whole_package(db_path, notes, tmp_path, now):
