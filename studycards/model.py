@@ -9,7 +9,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 Progress = Callable[[int, int], None]  # (done so far, in all): how a long job reports back
 Clock = Callable[[], datetime]  # the UI's only way to the time: injected, so tests fix it
@@ -47,6 +47,22 @@ class Sm2:
 
 
 @dataclass(frozen=True, slots=True)
+class Memory:
+    """FSRS's memory of one card: stability (days until recall falls to 90%) and difficulty
+    (1..10). Kept under both schedulers, so a deck switches to FSRS with its history known."""
+
+    stability: float
+    difficulty: float
+
+
+class Scheduler(StrEnum):
+    """Which algorithm sets a deck's intervals (a preset's `scheduler` key)."""
+
+    SM2 = "sm2"
+    FSRS = "fsrs"
+
+
+@dataclass(frozen=True, slots=True)
 class Schedule:
     """Everything the scheduler knows about a card.
 
@@ -62,6 +78,7 @@ class Schedule:
     redrill_at: datetime | None = None
     last_day: date | None = None
     lapses: int = 0
+    memory: Memory | None = None  # None until the first answer
 
 
 def _reduce(value: object) -> tuple[type, tuple[object, ...]]:
@@ -139,6 +156,7 @@ class ReviewLog:
 
 
 DEFAULT_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
+DEFAULT_RELEARNING_STEPS = (timedelta(minutes=10),)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +168,11 @@ class DeckSettings:
     reviews_per_day: int = 200
     learning_steps: tuple[timedelta, ...] = DEFAULT_STEPS
     rollover_hour: int = 4
+    scheduler: Scheduler = Scheduler.SM2
+    desired_retention: float = 0.9  # FSRS: the chance of recall each review is timed for
+    maximum_interval: int = 36500  # days, under either scheduler
+    parameters: tuple[float, ...] = ()  # FSRS's weights; () for the library's defaults
+    relearning_steps: tuple[timedelta, ...] = DEFAULT_RELEARNING_STEPS  # FSRS, after a lapse
     # A preset's sources (real paths), kept with its deck: an import from any folder, where
     # `./decks` is not at hand, still leaves the preset's files in its deck.
     sources: tuple[str, ...] = ()

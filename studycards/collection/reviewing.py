@@ -100,7 +100,7 @@ class StudySession:
     def show(self, queued: QueuedCard, now: datetime) -> ShownCard:
         settings = self.decks[queued.deck_id]
         today = study_day(now, settings.rollover_hour)
-        outcomes = preview(queued.schedule, now, today, settings.learning_steps)
+        outcomes = preview(queued.schedule, now, today, settings)
         with translated(self.db_path):
             text = card_text(self._conn, queued.id)
         return ShownCard(queued, text, outcomes, now, today, self.queue.counts())

@@ -11,10 +11,11 @@ step (staying on the last); a first answer below 4 always starts at the first st
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from studycards.model import CardState, Grade, Schedule
+from studycards.model import CardState, DeckSettings, Grade, Schedule, Scheduler
+from studycards.scheduler import fsrs
 from studycards.scheduler.sm2 import PASS, review
 
 CLEARS_TODAY = 4  # SM-2 step 7: grades of 4 and 5 end the day's re-drills
@@ -26,36 +27,46 @@ def is_redrill(schedule: Schedule, today: date) -> bool:
 
 
 def answer(
-    schedule: Schedule,
-    grade: Grade,
-    now: datetime,
-    today: date,
-    steps: Sequence[timedelta],
+    schedule: Schedule, grade: Grade, now: datetime, today: date, settings: DeckSettings
 ) -> Schedule:
-    """The schedule after one answer at `now`, on study day `today`."""
+    """The schedule after one answer at `now`, on study day `today`, by the deck's scheduler."""
     if now.tzinfo is None:
         raise ValueError("answer needs an aware datetime")
+    if settings.scheduler is Scheduler.FSRS:
+        return fsrs.answer(schedule, grade, now, today, settings)
+    return _sm2_answer(schedule, grade, now, today, settings)
+
+
+def _sm2_answer(
+    schedule: Schedule, grade: Grade, now: datetime, today: date, settings: DeckSettings
+) -> Schedule:
+    """SM-2 with its same-day rule. FSRS's memory is kept up beside it (it costs microseconds),
+    so that a switch to FSRS starts from the card's whole history."""
+    elapsed = (today - schedule.last_day).days if schedule.last_day else 0
+    memory = fsrs.next_memory(schedule.memory, grade, elapsed, settings.parameters)
     if is_redrill(schedule, today):
         sm2, due, lapses = schedule.sm2, schedule.due, schedule.lapses
     else:
         sm2 = review(schedule.sm2, grade)
+        sm2 = replace(sm2, interval=min(sm2.interval, settings.maximum_interval))
         due = today + timedelta(days=sm2.interval)
         lapses = schedule.lapses + (grade < PASS and schedule.state is CardState.REVIEW)
     if grade >= CLEARS_TODAY:
-        return Schedule(sm2, CardState.REVIEW, due, 0, None, today, lapses)
+        return Schedule(sm2, CardState.REVIEW, due, 0, None, today, lapses, memory)
+    steps = settings.learning_steps
     if grade is Grade.AGAIN or not is_redrill(schedule, today):
         step = 0
     else:
         step = min(schedule.step + 1, max(len(steps) - 1, 0))
     delay = steps[step] if steps else timedelta(0)
-    return Schedule(sm2, CardState.LEARNING, due, step, now + delay, today, lapses)
+    return Schedule(sm2, CardState.LEARNING, due, step, now + delay, today, lapses, memory)
 
 
 def preview(
-    schedule: Schedule, now: datetime, today: date, steps: Sequence[timedelta]
+    schedule: Schedule, now: datetime, today: date, settings: DeckSettings
 ) -> dict[Grade, Schedule]:
     """What each button would do, through the very code that answers: the buttons never lie."""
-    return {grade: answer(schedule, grade, now, today, steps) for grade in Grade}
+    return {grade: answer(schedule, grade, now, today, settings) for grade in Grade}
 
 
 def left_today(limit: int, done_today: int) -> int:

@@ -34,7 +34,7 @@ def answer_card(
     settings = settings_from(deck)
     today = study_day(now, settings.rollover_hour)
     before = schedule_from(row)
-    after = answer(before, grade, now, today, settings.learning_steps)
+    after = answer(before, grade, now, today, settings)
     for column, value in schedule_columns(after).items():
         setattr(row, column, value)
     row.queue = int(after.state)
