@@ -171,7 +171,9 @@ class DeckSettings:
     scheduler: Scheduler = Scheduler.SM2
     desired_retention: float = 0.9  # FSRS: the chance of recall each review is timed for
     maximum_interval: int = 36500  # days, under either scheduler
-    parameters: tuple[float, ...] = ()  # FSRS's weights; () for the library's defaults
+    # FSRS's weights; () for the library's. None: a preset that names none, so its deck keeps
+    # what it has (the defaults, or what `optimize` fitted)
+    parameters: tuple[float, ...] | None = ()
     relearning_steps: tuple[timedelta, ...] = DEFAULT_RELEARNING_STEPS  # FSRS, after a lapse
     # A preset's sources (real paths), kept with its deck: an import from any folder, where
     # `./decks` is not at hand, still leaves the preset's files in its deck.

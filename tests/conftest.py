@@ -40,3 +40,32 @@ def rows(db_path: Path, sql: str, *args: object) -> list[tuple]:
         return conn.execute(sql, args).fetchall()
     finally:
         conn.close()
+
+
+# The columns each migration added, by the schema version it made: what `downgrade` drops.
+_ADDED_COLUMNS = {
+    2: [("cards", "title")],
+    4: [("decks", "sources")],
+    6: [
+        ("decks", column)
+        for column in (
+            "scheduler", "desired_retention", "maximum_interval", "parameters", "relearning_steps"
+        )
+    ]
+    + [("cards", "stability"), ("cards", "difficulty")]
+    + [
+        ("reviews", f"{when}_{what}")
+        for when in ("before", "after")
+        for what in ("stability", "difficulty")
+    ],
+}  # fmt: skip
+
+
+def downgrade(old: sqlite3.Connection, version: int) -> None:
+    """Turn a current collection into one as schema `version` left it (its later migrations'
+    columns dropped), for a test of what the later migrations do to it."""
+    for made, columns in _ADDED_COLUMNS.items():
+        if made > version:
+            for table, column in columns:
+                old.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    old.execute(f"PRAGMA user_version={version}")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from studycards.store.rows import SCHEDULE_COLUMNS
 from tests.conftest import rows
 from tests.test_cli import invoke
 
@@ -84,9 +85,7 @@ def test_unanswered_cards_out_of_place_become_new_again_and_stay_suspended(colle
 
 REVIEW_COLUMNS = [
     "reviewed_at", "day", "grade", "duration_ms",
-    *(f"{when}_{name}" for when in ("before", "after") for name in (
-        "state", "reps", "ease", "interval", "due", "step", "redrill_at", "last_day", "lapses"
-    )),
+    *(f"{when}_{name}" for when in ("before", "after") for name in SCHEDULE_COLUMNS),
 ]  # fmt: skip
 
 
@@ -98,7 +97,8 @@ def test_rows_of_gone_cards_and_cards_of_gone_decks_are_repaired_without_losing_
     edit(
         collection,
         "INSERT INTO html_cache VALUES (424242, 'h', 'f', 'b')",
-        f"INSERT INTO reviews SELECT 999, 424242, {', '.join(REVIEW_COLUMNS)}"
+        f"INSERT INTO reviews (id, card_id, {', '.join(REVIEW_COLUMNS)})"
+        f" SELECT 999, 424242, {', '.join(REVIEW_COLUMNS)}"
         f" FROM reviews WHERE card_id = {card_id}",
         "UPDATE cards SET deck_id = 31337 WHERE id IN (1, 2)",
     )

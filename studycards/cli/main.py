@@ -312,6 +312,19 @@ def check_command(
         raise typer.Exit(1)
 
 
+@app.command("reschedule")
+def reschedule_command(
+    ctx: typer.Context,
+    deck: Annotated[str | None, _deck_option("Only this deck and its children.")] = None,
+) -> None:
+    """Schedule every answered card again from its answers, by its deck's scheduler and
+    settings now (say, after a switch to FSRS): due dates move. Suspended cards stay so."""
+    from studycards.collection.scheduling import reschedule
+
+    done = reschedule(ctx.obj["collection"], deck)
+    typer.echo(f"rescheduled {done} card{'' if done == 1 else 's'} from their answers")
+
+
 @app.command("review")
 def review_command(
     ctx: typer.Context,

@@ -19,6 +19,7 @@ from studycards.model import CardState, DeckSettings, Grade, Memory, Schedule, S
 if TYPE_CHECKING:
     import fsrs
 
+Weights = tuple[float, ...] | None  # FSRS's 21 weights; () or None for the library's defaults
 RATINGS = {Grade.AGAIN: 1, Grade.HARD: 2, Grade.GOOD: 3, Grade.EASY: 4}  # FSRS's ratings
 SM2_RETENTION = 0.9  # what an SM-2 interval is taken to have aimed at (Anki's default)
 _S_MIN = 0.001  # FSRS-6's floor on stability
@@ -66,7 +67,7 @@ def answer(
 
 
 def next_memory(
-    memory: Memory | None, grade: Grade, elapsed_days: int, parameters: tuple[float, ...]
+    memory: Memory | None, grade: Grade, elapsed_days: int, parameters: Weights
 ) -> Memory:
     """FSRS's memory after one answer `elapsed_days` study days after the previous one (0: the
     same day, FSRS's short-term formula), whichever scheduler set the interval."""
@@ -89,8 +90,9 @@ def next_memory(
     return Memory(after.stability, after.difficulty)
 
 
-def recall_probability(memory: Memory, elapsed_days: float, parameters: tuple[float, ...]) -> float:
-    """FSRS's chance of recall `elapsed_days` after the last review (its forgetting curve)."""
+def recall_probability(memory: Memory, elapsed_days: int, parameters: Weights) -> float:
+    """FSRS's chance of recall `elapsed_days` (whole study days, as FSRS counts them) after the
+    last review: its forgetting curve."""
     from fsrs import Card, State
 
     start = _start_of(date(2000, 1, 1))
@@ -106,7 +108,7 @@ def recall_probability(memory: Memory, elapsed_days: float, parameters: tuple[fl
     return scheduler.get_card_retrievability(card, start + timedelta(days=elapsed_days))
 
 
-def memory_from_sm2(sm2: Sm2, parameters: tuple[float, ...]) -> Memory:
+def memory_from_sm2(sm2: Sm2, parameters: Weights) -> Memory:
     """A memory for a card with an SM-2 state but no history to replay: the stability whose
     forgetting curve reaches `SM2_RETENTION` at the SM-2 interval, the difficulty its ease
     implies (the fsrs-rs conversion that Anki uses when it switches a card to FSRS)."""
@@ -119,7 +121,19 @@ def memory_from_sm2(sm2: Sm2, parameters: tuple[float, ...]) -> Memory:
     return Memory(stability, min(10.0, max(1.0, difficulty)))
 
 
-def _starting_memory(schedule: Schedule, parameters: tuple[float, ...]) -> Memory | None:
+def parameter_problem(parameters: tuple[float, ...]) -> str | None:
+    """What is wrong with a set of FSRS weights (count, bounds), as py-fsrs says; None if
+    nothing."""
+    from fsrs import Scheduler
+
+    try:
+        Scheduler(parameters=parameters, enable_fuzzing=False)
+    except ValueError as err:
+        return " ".join(str(err).split())
+    return None
+
+
+def _starting_memory(schedule: Schedule, parameters: Weights) -> Memory | None:
     """The card's memory; one in review without one (no history) starts from its SM-2 state."""
     if schedule.memory is None and schedule.state is CardState.REVIEW:
         return memory_from_sm2(schedule.sm2, parameters)
@@ -149,7 +163,7 @@ def _scheduler(settings: DeckSettings) -> fsrs.Scheduler:
 
 @lru_cache(maxsize=64)
 def _cached_scheduler(
-    parameters: tuple[float, ...],
+    parameters: Weights,
     desired_retention: float,
     learning_steps: tuple[timedelta, ...],
     relearning_steps: tuple[timedelta, ...],

@@ -6,6 +6,11 @@ reviews_per_day = 200
 learning_steps = "1m 10m"
 rollover_hour = 4
 sources = ["../data"]      # relative to this file's folder
+scheduler = "fsrs"         # or "sm2" (the default)
+desired_retention = 0.9    # FSRS: the chance of recall each review is timed for, 0.70-0.99
+maximum_interval = 36500   # days, under either scheduler
+parameters = [0.212, ...]  # FSRS's 21 weights; left out: the library's, or what `optimize` fitted
+relearning_steps = "10m"   # FSRS: the steps after a lapse
 """
 
 from __future__ import annotations
@@ -19,11 +24,17 @@ from typing import Any
 
 from studycards.convert import deck_name
 from studycards.errors import PresetError
-from studycards.model import DeckSettings
+from studycards.model import DeckSettings, Scheduler
 from studycards.scheduler.day import format_steps, parse_steps
+from studycards.scheduler.fsrs import parameter_problem
 from studycards.text import printable
 
-_KNOWN = {"name", "new_per_day", "reviews_per_day", "learning_steps", "rollover_hour", "sources"}
+_KNOWN = {
+    "name", "new_per_day", "reviews_per_day", "learning_steps", "rollover_hour", "sources",
+    "scheduler", "desired_retention", "maximum_interval", "parameters", "relearning_steps",
+}  # fmt: skip
+_RETENTIONS = (0.70, 0.99)
+_LONGEST_INTERVAL = 36500  # days: a hundred years, Anki's own ceiling
 _LONGEST_STEP = timedelta(days=3650)  # a due date stays far inside what a datetime can hold
 
 
@@ -60,21 +71,20 @@ def load_preset(path: Path) -> Preset:
         raise PresetError(path, "`sources` must be a non-empty list of paths")
     if any("\0" in source for source in sources):
         raise PresetError(path, "`sources` holds a path with a NUL character")
-    steps = _get(path, data, "learning_steps", str, "1m 10m")
-    try:
-        learning_steps = parse_steps(steps)
-    except ValueError as err:
-        raise PresetError(path, str(err)) from None
-    if (step := max(learning_steps, default=_LONGEST_STEP)) > _LONGEST_STEP:
-        longest, given = format_steps((_LONGEST_STEP,)), format_steps((step,))
-        raise PresetError(path, f"learning step {given} is longer than {longest} (10 years)")
     settings = DeckSettings(
         name=name,
         new_per_day=_count(path, data, "new_per_day", defaults.new_per_day),
         reviews_per_day=_count(path, data, "reviews_per_day", defaults.reviews_per_day),
-        learning_steps=learning_steps,
+        learning_steps=_steps(path, data, "learning_steps", defaults.learning_steps),
         rollover_hour=_count(path, data, "rollover_hour", defaults.rollover_hour, highest=23),
         sources=tuple(os.path.realpath(path.parent / source) for source in sources),
+        scheduler=_scheduler(path, data),
+        desired_retention=_retention(path, data, defaults.desired_retention),
+        maximum_interval=_count(
+            path, data, "maximum_interval", defaults.maximum_interval, 1, _LONGEST_INTERVAL
+        ),
+        parameters=_parameters(path, data),
+        relearning_steps=_steps(path, data, "relearning_steps", defaults.relearning_steps),
     )
     return Preset(settings)
 
@@ -86,8 +96,62 @@ def _get(path: Path, data: dict[str, Any], key: str, kind: type, default: Any) -
     return value
 
 
-def _count(path: Path, data: dict[str, Any], key: str, default: int, highest: int = 10**6) -> int:
+def _count(
+    path: Path,
+    data: dict[str, Any],
+    key: str,
+    default: int,
+    lowest: int = 0,
+    highest: int = 10**6,
+) -> int:
     value: int = _get(path, data, key, int, default)
-    if not 0 <= value <= highest:
-        raise PresetError(path, f"`{key}` must be between 0 and {highest}, not {value}")
+    if not lowest <= value <= highest:
+        raise PresetError(path, f"`{key}` must be between {lowest} and {highest}, not {value}")
     return value
+
+
+def _steps(
+    path: Path, data: dict[str, Any], key: str, default: tuple[timedelta, ...]
+) -> tuple[timedelta, ...]:
+    try:
+        steps = parse_steps(_get(path, data, key, str, format_steps(default)))
+    except ValueError as err:
+        raise PresetError(path, str(err)) from None
+    if (step := max(steps, default=_LONGEST_STEP)) > _LONGEST_STEP:
+        longest, given = format_steps((_LONGEST_STEP,)), format_steps((step,))
+        raise PresetError(path, f"{key.replace('_', ' ')[:-1]} {given} is longer than {longest}"
+                                " (10 years)")  # fmt: skip
+    return steps
+
+
+def _scheduler(path: Path, data: dict[str, Any]) -> Scheduler:
+    name: str = _get(path, data, "scheduler", str, Scheduler.SM2.value)
+    try:
+        return Scheduler(name.strip().lower())
+    except ValueError:
+        raise PresetError(path, f'`scheduler` must be "sm2" or "fsrs", not {name!r}') from None
+
+
+def _retention(path: Path, data: dict[str, Any], default: float) -> float:
+    value = data.get("desired_retention", default)
+    low, high = _RETENTIONS
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise PresetError(
+            path, f"`desired_retention` must be between {low} and {high}, not {value!r}"
+        )
+    return float(value)
+
+
+def _parameters(path: Path, data: dict[str, Any]) -> tuple[float, ...] | None:
+    """The preset's FSRS weights; None when it names none (a deck then keeps what it has)."""
+    if "parameters" not in data:
+        return None
+    value = data["parameters"]
+    if not isinstance(value, list) or not all(
+        isinstance(weight, int | float) and not isinstance(weight, bool) for weight in value
+    ):
+        raise PresetError(path, f"`parameters` must be a list of numbers, not {value!r}")
+    weights = tuple(map(float, value))
+    if weights and (problem := parameter_problem(weights)):
+        raise PresetError(path, f"`parameters`: {problem}")
+    return weights

@@ -27,7 +27,7 @@ from studycards.model import (
     StaleCard,
 )
 from studycards.scheduler.day import study_day
-from studycards.store.db import chunks, rows_in
+from studycards.store.db import chunks, rows_in, write_transaction
 from studycards.store.decks import deck_tree, ensure_decks
 from studycards.store.rows import (
     CARD_TEXT_COLUMNS,
@@ -75,6 +75,12 @@ def card_schedule(conn: sqlite3.Connection, card_id: int) -> Schedule:
     if row is None:
         raise CardNotFoundError(card_id)
     return schedule_from(ScheduledRow._make(row))
+
+
+def deck_schedules(conn: sqlite3.Connection, deck_ids: Sequence[int]) -> dict[int, ScheduledRow]:
+    """Every card of these decks with its deck and schedule, by id."""
+    sql = f"SELECT {', '.join(ScheduledRow._fields)} FROM cards WHERE deck_id IN ({{marks}})"
+    return {row[0]: ScheduledRow._make(row) for row in rows_in(conn, sql, deck_ids)}
 
 
 def card_listing(
@@ -330,6 +336,20 @@ def delete_cards(session: Session, card_ids: Sequence[int], vanished: Sequence[s
     for chunk in chunks(card_ids):
         session.execute(delete(CardRow).where(CardRow.id.in_(chunk)))  # type: ignore[union-attr]
     forget_sources(session, vanished)
+
+
+def set_schedules(conn: sqlite3.Connection, schedules: Mapping[int, Schedule]) -> None:
+    """Give cards new schedules (rebuilt by replay), all or none; a suspended card stays so."""
+    columns = ", ".join(f"{name} = :{name}" for name in schedule_columns(Schedule()))
+    with write_transaction(conn):
+        conn.executemany(
+            f"UPDATE cards SET {columns}, queue = iif(queue = {SUSPENDED}, queue, :state)"
+            " WHERE id = :id",
+            [
+                schedule_columns(schedule) | {"id": card_id}
+                for card_id, schedule in schedules.items()
+            ],
+        )
 
 
 def card_row(session: Session, card_id: int) -> CardRow:

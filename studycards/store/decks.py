@@ -89,7 +89,8 @@ def ensure_decks(
 
     Names match whatever their case, as in Anki, where `Bio` and `bio` are one deck (an export
     of both would come back renamed `bio_`): a name takes the spelling its deck (or parent)
-    already has. A deck named in `settings` (from a preset) takes those settings.
+    already has. A deck named in `settings` (from a preset) takes those settings, but for FSRS
+    weights that the preset does not name: those stay as `optimize` left them.
     """
     from sqlalchemy import select
 
@@ -109,7 +110,8 @@ def ensure_decks(
                 rows[deck_fold(prefix)] = row
             elif preset is not None:
                 for column, value in settings_columns(preset).items():
-                    setattr(row, column, value)
+                    if column != "parameters" or preset.parameters is not None:
+                        setattr(row, column, value)  # a preset naming no weights keeps them
             parent = row
         assert parent is not None  # a name has at least one part
         decks[name] = parent

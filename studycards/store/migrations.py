@@ -162,10 +162,57 @@ def _strip_control_characters(conn: sqlite3.Connection) -> None:
     )
 
 
+def _add_fsrs(conn: sqlite3.Connection) -> None:
+    """Decks choose their scheduler; cards and answers carry FSRS's memory, filled in here from
+    each card's answers (with FSRS's default weights, the only ones a deck can have yet), so a
+    deck switched to FSRS starts from its whole history."""
+    _run_statements(
+        conn,
+        """
+        ALTER TABLE decks ADD COLUMN scheduler VARCHAR NOT NULL DEFAULT 'sm2';
+        ALTER TABLE decks ADD COLUMN desired_retention FLOAT NOT NULL DEFAULT 0.9;
+        ALTER TABLE decks ADD COLUMN maximum_interval INTEGER NOT NULL DEFAULT 36500;
+        ALTER TABLE decks ADD COLUMN parameters VARCHAR NOT NULL DEFAULT '[]';
+        ALTER TABLE decks ADD COLUMN relearning_steps VARCHAR NOT NULL DEFAULT '10m';
+        ALTER TABLE cards ADD COLUMN stability FLOAT;
+        ALTER TABLE cards ADD COLUMN difficulty FLOAT;
+        ALTER TABLE reviews ADD COLUMN before_stability FLOAT;
+        ALTER TABLE reviews ADD COLUMN before_difficulty FLOAT;
+        ALTER TABLE reviews ADD COLUMN after_stability FLOAT;
+        ALTER TABLE reviews ADD COLUMN after_difficulty FLOAT;
+        """,
+    )
+    from studycards.model import Grade
+    from studycards.scheduler.fsrs import next_memory
+
+    answers = conn.execute("SELECT id, card_id, day, grade FROM reviews ORDER BY card_id, id")
+    updates: list[tuple[float | None, float | None, float, float, int]] = []
+    memories: dict[int, tuple[float, float]] = {}
+    card, last_day, memory = None, 0, None
+    for review_id, card_id, day, grade in answers:
+        if card_id != card:
+            card, last_day, memory = card_id, day, None
+        after = next_memory(memory, Grade(grade), day - last_day, ())
+        before = (memory.stability, memory.difficulty) if memory else (None, None)
+        updates.append((*before, after.stability, after.difficulty, review_id))
+        memories[card_id] = (after.stability, after.difficulty)
+        last_day, memory = day, after
+    conn.executemany(
+        "UPDATE reviews SET before_stability = ?, before_difficulty = ?, after_stability = ?,"
+        " after_difficulty = ? WHERE id = ?",
+        updates,
+    )
+    conn.executemany(
+        "UPDATE cards SET stability = ?, difficulty = ? WHERE id = ?",
+        [(*memory, card_id) for card_id, memory in memories.items()],
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _create_tables,
     _add_card_titles,
     _resolve_source_paths,
     _add_preset_sources,
     _strip_control_characters,
+    _add_fsrs,
 )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from studycards.errors import StudycardsError
 from studycards.model import CardState, Grade, ReviewLog
 from studycards.scheduler.day import study_day
+from studycards.scheduler.replay import Answer
 from studycards.scheduler.states import answer
 from studycards.store.cards import card_row
 from studycards.store.db import rows_in
@@ -96,6 +97,19 @@ def answered_today(conn: sqlite3.Connection, today: date) -> dict[tuple[int, int
         (today.toordinal(), CardState.NEW, CardState.REVIEW),
     )
     return {(deck_id, state): count for deck_id, state, count in rows}
+
+
+def answers_by_card(conn: sqlite3.Connection, deck_ids: Sequence[int]) -> dict[int, list[Answer]]:
+    """Every answered card of these decks with its answers, oldest first: what replays need."""
+    answers: dict[int, list[Answer]] = {}
+    sql = (
+        "SELECT r.card_id, r.grade, r.reviewed_at, r.day FROM reviews r JOIN cards c"
+        " ON c.id = r.card_id WHERE c.deck_id IN ({marks}) ORDER BY r.card_id, r.id"
+    )
+    for card_id, grade, reviewed_at, day in rows_in(conn, sql, deck_ids):
+        at = from_ms(reviewed_at) or datetime.min
+        answers.setdefault(card_id, []).append(Answer(Grade(grade), at, date.fromordinal(day)))
+    return answers
 
 
 def _log_from(row: ReviewRow) -> ReviewLog:

@@ -8,7 +8,16 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
-from studycards.model import CardDraft, CardState, DeckSettings, Related, Schedule, Sm2
+from studycards.model import (
+    CardDraft,
+    CardState,
+    DeckSettings,
+    Memory,
+    Related,
+    Schedule,
+    Scheduler,
+    Sm2,
+)
 from studycards.scheduler.day import format_steps, parse_steps
 
 SUSPENDED = -1  # the `cards.queue` value beside the CardState ones
@@ -29,6 +38,8 @@ class ScheduledRow(NamedTuple):
     redrill_at: int | None
     last_day: int | None
     lapses: int
+    stability: float | None
+    difficulty: float | None
 
 
 SCHEDULE_COLUMNS = ScheduledRow._fields[2:]
@@ -43,6 +54,11 @@ class DeckColumns(NamedTuple):
     learning_steps: str
     rollover_hour: int
     sources: str
+    scheduler: str
+    desired_retention: float
+    maximum_interval: int
+    parameters: str
+    relearning_steps: str
 
 
 DECK_COLUMNS = DeckColumns._fields
@@ -113,6 +129,8 @@ def schedule_columns(schedule: Schedule, prefix: str = "") -> dict[str, Any]:
         None if schedule.redrill_at is None else to_ms(schedule.redrill_at),
         to_day(schedule.last_day),
         schedule.lapses,
+        schedule.memory.stability if schedule.memory else None,
+        schedule.memory.difficulty if schedule.memory else None,
     )
     return {f"{prefix}{name}": value for name, value in zip(SCHEDULE_COLUMNS, values, strict=True)}
 
@@ -123,6 +141,7 @@ def schedule_from(values: Any, prefix: str = "") -> Schedule:
     def get(name: str) -> Any:
         return getattr(values, f"{prefix}{name}")
 
+    stability = get("stability")
     return Schedule(
         sm2=Sm2(reps=get("reps"), ease=get("ease"), interval=get("interval")),
         state=CardState(get("state")),
@@ -131,6 +150,7 @@ def schedule_from(values: Any, prefix: str = "") -> Schedule:
         redrill_at=from_ms(get("redrill_at")),
         last_day=from_day(get("last_day")),
         lapses=get("lapses"),
+        memory=None if stability is None else Memory(stability, get("difficulty")),
     )
 
 
@@ -176,6 +196,11 @@ def settings_columns(settings: DeckSettings) -> dict[str, Any]:
         "learning_steps": format_steps(settings.learning_steps),
         "rollover_hour": settings.rollover_hour,
         "sources": json.dumps(settings.sources),
+        "scheduler": settings.scheduler.value,
+        "desired_retention": settings.desired_retention,
+        "maximum_interval": settings.maximum_interval,
+        "parameters": json.dumps(settings.parameters or []),
+        "relearning_steps": format_steps(settings.relearning_steps),
     }
 
 
@@ -187,4 +212,9 @@ def settings_from(row: Any) -> DeckSettings:
         learning_steps=parse_steps(row.learning_steps),
         rollover_hour=row.rollover_hour,
         sources=tuple(json.loads(row.sources)),
+        scheduler=Scheduler(row.scheduler),
+        desired_retention=row.desired_retention,
+        maximum_interval=row.maximum_interval,
+        parameters=tuple(json.loads(row.parameters)),
+        relearning_steps=parse_steps(row.relearning_steps),
     )

@@ -24,6 +24,11 @@ class DeckRow(SQLModel, table=True):
     learning_steps: str = "1m 10m"
     rollover_hour: int = 4
     sources: str = "[]"  # JSON list of a preset's source paths
+    scheduler: str = "sm2"  # the rest came with FSRS (migration 6)
+    desired_retention: float = 0.9
+    maximum_interval: int = 36500
+    parameters: str = "[]"  # JSON list of FSRS's weights; [] for the library's defaults
+    relearning_steps: str = "10m"
 
 
 class SourceRow(SQLModel, table=True):
@@ -68,6 +73,8 @@ class CardRow(SQLModel, table=True):
     queue: int = 0
     buried_until: int | None = None
     title: str = ""  # an article's title (migration 2 appended it)
+    stability: float | None = None  # FSRS's memory (migration 6); None before a first answer
+    difficulty: float | None = None
 
 
 class HtmlCacheRow(SQLModel, table=True):
@@ -118,6 +125,10 @@ class ReviewRow(SQLModel, table=True):
     after_redrill_at: int | None = None
     after_last_day: int | None = None
     after_lapses: int
+    before_stability: float | None = None  # migration 6
+    before_difficulty: float | None = None
+    after_stability: float | None = None
+    after_difficulty: float | None = None
 
 
 def map_tables() -> None:

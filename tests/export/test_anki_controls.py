@@ -8,7 +8,7 @@ from pathlib import Path
 
 from studycards.collection.exporting import export_anki
 from studycards.collection.importing import ImportTarget, import_sources
-from tests.conftest import rows
+from tests.conftest import downgrade, rows
 from tests.export.test_anki import anki_collection, anki_import
 
 ESCAPES = (
@@ -53,7 +53,7 @@ def test_controls_stored_by_an_older_import_never_reach_anki(db_path, tmp_path: 
             "UPDATE cards SET front = ?, back = ?, subject = ?",
             ("Sep\x1fQ\x00?", "A\x1fB", "M\x1fed"),
         )
-        conn.execute("PRAGMA user_version=4")
+        downgrade(conn, 4)
     conn.close()
     package = tmp_path / "old.apkg"
     export_anki(db_path, package, now)

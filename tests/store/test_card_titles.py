@@ -10,7 +10,7 @@ from studycards.collection.exporting import export_anki
 from studycards.collection.importing import ImportTarget, import_sources
 from studycards.model import CardDraft
 from studycards.store.db import connect
-from tests.conftest import rows
+from tests.conftest import downgrade, rows
 
 TITLE = "What’s The Difference? Chemotherapy And Immunotherapy"
 
@@ -21,9 +21,7 @@ def test_an_older_collection_gains_titles_on_the_next_import(db_path, seeds, now
     export_anki(db_path, tmp_path / "x.apkg", now)  # fills the HTML cache
     old = sqlite3.connect(db_path, isolation_level=None)  # as schema 1 left it
     old.execute("UPDATE cards SET content_hash = 'before titles' WHERE title != ''")
-    old.execute("ALTER TABLE cards DROP COLUMN title")
-    old.execute("ALTER TABLE decks DROP COLUMN sources")  # migration 4's
-    old.execute("PRAGMA user_version=1")
+    downgrade(old, 1)
     old.close()
 
     connect(db_path).close()

@@ -7,7 +7,7 @@ import sqlite3
 
 from studycards.collection.importing import ImportTarget, import_sources
 from studycards.store.db import connect
-from tests.conftest import rows
+from tests.conftest import downgrade, rows
 
 
 def test_a_collection_imported_through_a_symlink_keeps_its_cards(db_path, seeds, now, tmp_path):
@@ -20,8 +20,7 @@ def test_a_collection_imported_through_a_symlink_keeps_its_cards(db_path, seeds,
         old.execute(
             f"UPDATE {table} SET {column} = replace({column}, ?, ?)", (str(seeds), str(link))
         )
-    old.execute("ALTER TABLE decks DROP COLUMN sources")  # migration 4's
-    old.execute("PRAGMA user_version=2")
+    downgrade(old, 2)
     old.close()
 
     connect(db_path).close()
@@ -42,8 +41,7 @@ def test_two_stored_spellings_of_one_file_leave_one(db_path, seeds, now, tmp_pat
         "INSERT INTO sources SELECT ?, digest, cards, imported_at FROM sources WHERE path = ?",
         (spelled, str(seeds / "chemotherapy-goals.md")),
     )
-    old.execute("ALTER TABLE decks DROP COLUMN sources")  # migration 4's
-    old.execute("PRAGMA user_version=2")
+    downgrade(old, 2)
     old.close()
 
     connect(db_path).close()

@@ -1,0 +1,138 @@
+"""FSRS decks in a real collection: a card's schedule is the replay of its log, previews are
+what answering stores, a switch of scheduler keeps due dates until `reschedule`, and the
+migration gives existing cards their memory from their answers."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from studycards.collection.importing import ImportTarget, import_sources
+from studycards.collection.reviewing import StudySession
+from studycards.model import CardState, DeckSettings, Grade, Scheduler
+from studycards.scheduler.replay import replay
+from studycards.store.cards import card_schedule
+from studycards.store.db import connect, opened
+from studycards.store.decks import deck_tree
+from studycards.store.reviews import answers_by_card
+from tests.conftest import downgrade, rows
+from tests.test_cli import invoke
+
+FSRS = DeckSettings("Oncology", scheduler=Scheduler.FSRS, desired_retention=0.85)
+SM2 = DeckSettings("Oncology")
+
+# A study: for each of several days, the grades given to the cards as they come, minutes apart.
+days_of_answers = st.lists(
+    st.tuples(st.integers(1, 9), st.lists(st.sampled_from(list(Grade)), max_size=8)),
+    min_size=1,
+    max_size=5,
+)
+
+
+def study(db_path, start, plan) -> None:
+    """Answer cards as a user would: sessions on the days of `plan`, cards as the queue gives."""
+    day = start
+    for gap, grades in plan:
+        day += timedelta(days=gap)
+        session = StudySession(db_path, None, day)
+        moment = day
+        for grade in grades:
+            shown = session.next_card(moment)
+            if shown is None:
+                break
+            session.answer(shown.queued, grade, moment, 3000)
+            moment += timedelta(minutes=7)
+        session.close()
+
+
+def stored_and_replayed(db_path):
+    with opened(db_path) as conn:
+        decks = deck_tree(conn, None)
+        deck_of = dict(conn.execute("SELECT id, deck_id FROM cards").fetchall())
+        return [
+            (card_schedule(conn, card_id), replay(answers, decks[deck_of[card_id]]))
+            for card_id, answers in answers_by_card(conn, list(decks)).items()
+        ]
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(plan=days_of_answers, deck=st.sampled_from([FSRS, SM2]))
+def test_replaying_any_cards_log_gives_exactly_its_stored_schedule(
+    tmp_path_factory, seeds, now, plan, deck
+):
+    db_path = tmp_path_factory.mktemp("replay") / "collection.sqlite"
+    import_sources(db_path, [ImportTarget((seeds,), "Oncology", deck)], now)
+    study(db_path, now, plan)
+    for stored, replayed in stored_and_replayed(db_path):
+        assert replayed == stored
+
+
+def test_each_button_preview_is_what_answering_stores(db_path, seeds, now):
+    import_sources(db_path, [ImportTarget((seeds,), "Oncology", FSRS)], now)
+    study(db_path, now, [(0, [Grade.GOOD, Grade.EASY, Grade.GOOD])])
+    for grade in Grade:
+        moment = now + timedelta(days=30)
+        session = StudySession(db_path, None, moment)
+        shown = session.next_card(moment)
+        assert shown is not None
+        session.answer(shown.queued, grade, moment, 2000)
+        with opened(db_path) as conn:
+            assert card_schedule(conn, shown.queued.id) == shown.outcomes[grade]
+        session.undo(moment)
+        session.close()
+
+
+def test_a_switch_to_fsrs_keeps_due_dates_until_reschedule(db_path, seeds, now):
+    import_sources(db_path, [ImportTarget((seeds,), "Oncology", SM2)], now)
+    study(db_path, now, [(0, [Grade.GOOD] * 6), (1, [Grade.EASY] * 3 + [Grade.HARD] * 3)])
+    due_before = rows(db_path, "SELECT id, due, interval FROM cards ORDER BY id")
+    memory = rows(db_path, "SELECT count(*) FROM cards WHERE stability IS NOT NULL")
+    assert memory == [(6,)]  # kept under SM-2 too
+
+    import_sources(db_path, [ImportTarget((seeds,), "Oncology", FSRS)], now)
+    assert rows(
+        db_path, "SELECT scheduler, desired_retention FROM decks WHERE name = 'Oncology'"
+    ) == [("fsrs", 0.85)]
+    assert rows(db_path, "SELECT id, due, interval FROM cards ORDER BY id") == due_before
+
+    result = invoke(db_path, now, "reschedule", "--deck", "oncology")
+    assert result.exit_code == 0, result.output
+    assert "rescheduled 6 cards" in result.output
+    assert rows(db_path, "SELECT id, due, interval FROM cards ORDER BY id") != due_before
+    for stored, replayed in stored_and_replayed(db_path):
+        assert stored == replayed and stored.state is not CardState.NEW
+
+
+def test_a_preset_naming_no_weights_keeps_those_the_deck_has(db_path, seeds, now):
+    weights = tuple(round(w * 1.01, 4) for w in
+                    (0.212, 1.2931, 2.3065, 8.2956, 6.4133, 0.8334, 3.0194, 0.001, 1.8722, 0.1666,
+                     0.796, 1.4835, 0.0614, 0.2629, 1.6483, 0.6014, 1.8729, 0.5425, 0.0912, 0.0658,
+                     0.1542))  # fmt: skip
+    with_weights = DeckSettings("Oncology", scheduler=Scheduler.FSRS, parameters=weights)
+    import_sources(db_path, [ImportTarget((seeds,), "Oncology", with_weights)], now)
+    unnamed = DeckSettings("Oncology", scheduler=Scheduler.FSRS, parameters=None)
+    import_sources(db_path, [ImportTarget((seeds,), "Oncology", unnamed)], now)
+    with opened(db_path) as conn:
+        [deck] = deck_tree(conn, "Oncology").values()
+    assert deck.parameters == weights
+
+
+def test_the_migration_gives_answered_cards_their_memory(db_path, seeds, now):
+    import_sources(db_path, [ImportTarget((seeds,), "Oncology")], now)
+    study(db_path, now, [(0, [Grade.AGAIN, Grade.GOOD, Grade.GOOD]), (3, [Grade.HARD] * 3)])
+    before = rows(db_path, "SELECT id, stability, difficulty FROM cards ORDER BY id")
+    logged = rows(db_path, "SELECT before_stability, after_stability FROM reviews ORDER BY id")
+    old = sqlite3.connect(db_path, isolation_level=None)
+    downgrade(old, 5)
+    old.close()
+
+    connect(db_path).close()
+    after = rows(db_path, "SELECT id, stability, difficulty FROM cards ORDER BY id")
+    assert after == before and any(stability for _, stability, _ in after)
+    assert (
+        rows(db_path, "SELECT before_stability, after_stability FROM reviews ORDER BY id") == logged
+    )
