@@ -83,6 +83,8 @@ def test_each_button_preview_is_what_answering_stores(db_path, seeds, now):
         with opened(db_path) as conn:
             assert card_schedule(conn, shown.queued.id) == shown.outcomes[grade]
         session.undo(moment)
+        with opened(db_path) as conn:  # undo puts the memory back with the rest
+            assert card_schedule(conn, shown.queued.id) == shown.queued.schedule
         session.close()
 
 
