@@ -44,6 +44,8 @@ def study(db_path, start, plan) -> None:
             if shown is None:
                 break
             session.answer(shown.queued, grade, moment, 3000)
+            with opened(db_path) as conn:  # the button showed what answering stores
+                assert card_schedule(conn, shown.queued.id) == shown.outcomes[grade]
             moment += timedelta(minutes=7)
         session.close()
 
@@ -123,18 +125,21 @@ def test_a_preset_naming_no_weights_keeps_those_the_deck_has(db_path, seeds, now
     assert deck.parameters == weights
 
 
-def test_the_migration_gives_answered_cards_their_memory(db_path, seeds, now):
+def test_cards_answered_before_the_migration_get_their_memory_from_their_answers(
+    db_path, seeds, now
+):
     import_sources(db_path, [ImportTarget((seeds,), "Oncology")], now)
     study(db_path, now, [(0, [Grade.AGAIN, Grade.GOOD, Grade.GOOD]), (3, [Grade.HARD] * 3)])
-    before = rows(db_path, "SELECT id, stability, difficulty FROM cards ORDER BY id")
-    logged = rows(db_path, "SELECT before_stability, after_stability FROM reviews ORDER BY id")
     old = sqlite3.connect(db_path, isolation_level=None)
     downgrade(old, 5)
     old.close()
 
-    connect(db_path).close()
-    after = rows(db_path, "SELECT id, stability, difficulty FROM cards ORDER BY id")
-    assert after == before and any(stability for _, stability, _ in after)
-    assert (
-        rows(db_path, "SELECT before_stability, after_stability FROM reviews ORDER BY id") == logged
-    )
+    connect(db_path).close()  # migration 6: no memory yet, and nothing else changed
+    assert rows(db_path, "SELECT count(*) FROM cards WHERE stability IS NOT NULL") == [(0,)]
+    assert invoke(db_path, now, "check").exit_code == 0
+    import_sources(db_path, [ImportTarget((seeds,), "Oncology", FSRS)], now)
+    study(db_path, now, [(9, [Grade.GOOD] * 6)])  # previews checked against what is stored
+    [(answered,)] = rows(db_path, "SELECT count(*) FROM cards WHERE stability IS NOT NULL")
+    assert answered >= 3  # the cards due, under their SM-2 due dates
+    for stored, replayed in stored_and_replayed(db_path):  # as if kept from the first answer
+        assert stored.memory == replayed.memory  # (the rest: SM-2's answers, then FSRS's)

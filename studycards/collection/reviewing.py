@@ -22,11 +22,13 @@ from studycards.errors import StudycardsError
 from studycards.model import CardDraft, CardListing, Grade, Outlook, ReviewLog, Schedule
 from studycards.scheduler.day import study_day
 from studycards.scheduler.queue import QueuedCard, ReviewQueue
+from studycards.scheduler.replay import with_memory
 from studycards.scheduler.states import preview
 from studycards.store.cards import card_listing, card_text
 from studycards.store.db import connect, opened, transaction, translated
 from studycards.store.decks import deck_tree
 from studycards.store.due import load_queue, outlook
+from studycards.store.reviews import card_answers
 
 if TYPE_CHECKING:
     from studycards.store.db import Transaction, Writer
@@ -100,9 +102,12 @@ class StudySession:
     def show(self, queued: QueuedCard, now: datetime) -> ShownCard:
         settings = self.decks[queued.deck_id]
         today = study_day(now, settings.rollover_hour)
-        outcomes = preview(queued.schedule, now, today, settings)
         with translated(self.db_path):
+            schedule = with_memory(
+                queued.schedule, lambda: card_answers(self._conn, queued.id), settings.parameters
+            )
             text = card_text(self._conn, queued.id)
+        outcomes = preview(schedule, now, today, settings)
         return ShownCard(queued, text, outcomes, now, today, self.queue.counts())
 
     def answer(self, card: QueuedCard, grade: Grade, now: datetime, duration_ms: int) -> None:

@@ -83,9 +83,9 @@ def next_memory(
         due=last,
         last_review=last if memory else None,
     )
-    settings = DeckSettings("", parameters=parameters, learning_steps=(), relearning_steps=())
+    scheduler = _cached_scheduler(parameters, 0.9, (), (), 36500)  # the memory needs no more
     moment = last + timedelta(days=elapsed_days)
-    after, _ = _scheduler(settings).review_card(card, Rating(RATINGS[grade]), moment)
+    after, _ = scheduler.review_card(card, Rating(RATINGS[grade]), moment)
     assert after.stability is not None and after.difficulty is not None
     return Memory(after.stability, after.difficulty)
 

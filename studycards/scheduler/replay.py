@@ -5,11 +5,12 @@ schedule it found)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from studycards.model import DeckSettings, Grade, Schedule
+from studycards.model import CardState, DeckSettings, Grade, Memory, Schedule
+from studycards.scheduler.fsrs import Weights, next_memory
 from studycards.scheduler.states import answer
 
 
@@ -20,6 +21,26 @@ class Answer:
     grade: Grade
     at: datetime
     day: date  # the study day it counted for, as its deck's rollover hour made it then
+
+
+def memory_of(answers: Iterable[Answer], parameters: Weights) -> Memory | None:
+    """FSRS's memory after `answers` (oldest first), whichever scheduler timed them: what a
+    card answered before memories were kept (schema 5) has as its memory."""
+    memory, last_day = None, None
+    for given in answers:
+        elapsed = (given.day - last_day).days if last_day else 0
+        memory, last_day = next_memory(memory, given.grade, elapsed, parameters), given.day
+    return memory
+
+
+def with_memory(
+    schedule: Schedule, answers: Callable[[], Iterable[Answer]], parameters: Weights
+) -> Schedule:
+    """`schedule` with FSRS's memory: one stored before memories were kept (schema 5) has
+    none, and gets it from the card's `answers` (read only then)."""
+    if schedule.memory is not None or schedule.state is CardState.NEW:
+        return schedule
+    return replace(schedule, memory=memory_of(answers(), parameters))
 
 
 def replay(answers: Iterable[Answer], settings: DeckSettings) -> Schedule:

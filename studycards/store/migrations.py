@@ -163,9 +163,9 @@ def _strip_control_characters(conn: sqlite3.Connection) -> None:
 
 
 def _add_fsrs(conn: sqlite3.Connection) -> None:
-    """Decks choose their scheduler; cards and answers carry FSRS's memory, filled in here from
-    each card's answers (with FSRS's default weights, the only ones a deck can have yet), so a
-    deck switched to FSRS starts from its whole history."""
+    """Decks choose their scheduler; cards and answers carry FSRS's memory. An answered card's
+    memory stays NULL here (a fold over a million answers would stall this first start for
+    seconds): its next answer computes it from the card's own answers."""
     _run_statements(
         conn,
         """
@@ -181,30 +181,6 @@ def _add_fsrs(conn: sqlite3.Connection) -> None:
         ALTER TABLE reviews ADD COLUMN after_stability FLOAT;
         ALTER TABLE reviews ADD COLUMN after_difficulty FLOAT;
         """,
-    )
-    from studycards.model import Grade
-    from studycards.scheduler.fsrs import next_memory
-
-    answers = conn.execute("SELECT id, card_id, day, grade FROM reviews ORDER BY card_id, id")
-    updates: list[tuple[float | None, float | None, float, float, int]] = []
-    memories: dict[int, tuple[float, float]] = {}
-    card, last_day, memory = None, 0, None
-    for review_id, card_id, day, grade in answers:
-        if card_id != card:
-            card, last_day, memory = card_id, day, None
-        after = next_memory(memory, Grade(grade), day - last_day, ())
-        before = (memory.stability, memory.difficulty) if memory else (None, None)
-        updates.append((*before, after.stability, after.difficulty, review_id))
-        memories[card_id] = (after.stability, after.difficulty)
-        last_day, memory = day, after
-    conn.executemany(
-        "UPDATE reviews SET before_stability = ?, before_difficulty = ?, after_stability = ?,"
-        " after_difficulty = ? WHERE id = ?",
-        updates,
-    )
-    conn.executemany(
-        "UPDATE cards SET stability = ?, difficulty = ? WHERE id = ?",
-        [(*memory, card_id) for card_id, memory in memories.items()],
     )
 
 

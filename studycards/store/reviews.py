@@ -4,14 +4,14 @@ entry, in one transaction), undoing an answer, and what the log says (history, c
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from studycards.errors import StudycardsError
 from studycards.model import CardState, Grade, ReviewLog
 from studycards.scheduler.day import study_day
-from studycards.scheduler.replay import Answer
+from studycards.scheduler.replay import Answer, with_memory
 from studycards.scheduler.states import answer
 from studycards.store.cards import card_row
 from studycards.store.db import rows_in
@@ -35,6 +35,7 @@ def answer_card(
     settings = settings_from(deck)
     today = study_day(now, settings.rollover_hour)
     before = schedule_from(row)
+    before = with_memory(before, lambda: _answers(session, card_id), settings.parameters)
     after = answer(before, grade, now, today, settings)
     for column, value in schedule_columns(after).items():
         setattr(row, column, value)
@@ -69,6 +70,28 @@ def undo_answer(session: Session, review_id: int) -> ReviewLog:
     undone = _log_from(log)
     session.delete(log)
     return undone
+
+
+def card_answers(conn: sqlite3.Connection, card_id: int) -> list[Answer]:
+    """One card's answers, oldest first, as a replay takes them."""
+    return _as_answers(conn.execute(_ONE_CARDS_ANSWERS, {"card": card_id}))
+
+
+def _answers(session: Session, card_id: int) -> list[Answer]:
+    """One card's answers, oldest first, as a replay takes them."""
+    from sqlalchemy import text
+
+    return _as_answers(session.execute(text(_ONE_CARDS_ANSWERS), {"card": card_id}))
+
+
+_ONE_CARDS_ANSWERS = "SELECT grade, reviewed_at, day FROM reviews WHERE card_id = :card ORDER BY id"
+
+
+def _as_answers(rows: Iterable[Any]) -> list[Answer]:
+    return [
+        Answer(Grade(grade), from_ms(reviewed_at) or datetime.min, date.fromordinal(day))
+        for grade, reviewed_at, day in rows
+    ]
 
 
 def review_history(session: Session, card_id: int) -> list[ReviewLog]:
