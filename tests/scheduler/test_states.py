@@ -72,7 +72,12 @@ def test_a_learning_card_left_from_yesterday_is_a_first_answer_today():
 
 
 def test_no_steps_means_the_card_can_show_again_at_once():
-    assert answer(Schedule(), Grade.AGAIN, NOW, TODAY, DeckSettings("Deck", learning_steps=())).redrill_at == NOW
+    assert (
+        answer(
+            Schedule(), Grade.AGAIN, NOW, TODAY, DeckSettings("Deck", learning_steps=())
+        ).redrill_at
+        == NOW
+    )
 
 
 def test_naive_time_is_refused():
