@@ -51,7 +51,7 @@ def read_revlog(path: Path) -> Revlog:
 
 
 def _read(path: Path, file: TextIO) -> Revlog:
-    reader = csv.reader(file)
+    reader = csv.reader(file, strict=True)  # an unclosed quote is an error, not a merge
     try:
         header = next(reader, None)
         if header is None:
