@@ -18,6 +18,8 @@ from studycards.evaluation.items import History, Item, scored_items
 if TYPE_CHECKING:
     from fsrs_rs_python import FSRSReview
 
+DECIMALS = 4
+
 
 def fit_parameters(
     histories: Sequence[History], items: Sequence[Item] | None = None
@@ -39,7 +41,9 @@ def fit_parameters(
         training.append(FSRSItem(reviews[item.history][: item.index + 1]))
     if not training:
         return ()
-    return tuple(FSRS([]).compute_parameters(training))
+    # fsrs-rs works in 32-bit floats: 0.8, an upper bound, comes back as 0.80000001, which
+    # py-fsrs refuses; four decimals (as Anki keeps them) give the bound itself back.
+    return tuple(round(weight, DECIMALS) for weight in FSRS([]).compute_parameters(training))
 
 
 def _reviews(history: History) -> list[FSRSReview]:
