@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 from studycards.model import CardListing, CardState, DeckCounts, Evaluation, Finding, Score
@@ -201,7 +201,8 @@ _MODEL_NAMES = {
 
 def print_evaluation(evaluation: Evaluation) -> None:
     """One row per model: log loss, RMSE(bins) (lower is better), AUC (higher is better)."""
-    table = Table("Model", "Log loss", "RMSE(bins)", "AUC", "Scored reviews")
+    figures = ("Log loss", "RMSE(bins)", "AUC", "Scored reviews")
+    table = Table("Model", *(Column(header, justify="right") for header in figures))
     for name, score in evaluation.scores.items():
         label = _MODEL_NAMES.get(name, name)
         if score is None:
