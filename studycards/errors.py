@@ -103,3 +103,33 @@ class CardNotFoundError(StudycardsError):
 
 class ExportError(StudycardsError):
     """An export that cannot be written; nothing is left behind."""
+
+
+class RevlogError(StudycardsError):
+    """A review log file (CSV) that cannot be read; names the line where it went wrong."""
+
+    def __init__(self, path: Path, problem: str, line: int | None = None) -> None:
+        self.path, self.problem, self.line = path, problem, line
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {problem}")
+
+
+class NotEnoughHistoryError(StudycardsError):
+    """Too few scored reviews to cut into the evaluation's time-series segments."""
+
+    def __init__(self, scored: int, needed: int) -> None:
+        self.scored, self.needed = scored, needed
+        super().__init__(
+            f"too little history to evaluate: {scored} scored reviews (first of a day, a day or"
+            f" more after the card's previous one), at least {needed} are needed for the split"
+        )
+
+
+class OptimizerMissingError(StudycardsError):
+    """fsrs-rs-python, the optional `optimize` extra, is not installed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "fitting FSRS parameters needs the optimize extra (fsrs-rs-python):"
+            " pip install 'studycards[optimize]'"
+        )

@@ -256,3 +256,24 @@ class Finding:
     count: int
     repair: str | None
     repaired: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """How well one model predicted recall (srs-benchmark's metrics; lower log loss and
+    RMSE(bins), higher AUC are better). AUC is None when every review had one outcome."""
+
+    log_loss: float
+    rmse_bins: float
+    auc: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """`studycards evaluate`'s answer: scores by model (None: the model could not run; `notes`
+    say why), over `scored` reviews; `skipped` rows of a review log had no usable rating."""
+
+    scored: int
+    scores: dict[str, Score | None]
+    skipped: int = 0
+    notes: tuple[str, ...] = ()

@@ -325,6 +325,59 @@ def reschedule_command(
     typer.echo(f"rescheduled {done} card{'' if done == 1 else 's'} from their answers")
 
 
+@app.command("evaluate")
+def evaluate_command(
+    ctx: typer.Context,
+    deck: Annotated[str | None, _deck_option("Only this deck and its children.")] = None,
+    revlog: Annotated[
+        Path | None,
+        typer.Option(
+            "--revlog",
+            help="Evaluate a review log in the FSRS optimizer's CSV format instead of the"
+            " collection.",
+            show_default=False,
+            metavar="FILE",
+        ),
+    ] = None,
+    timezone: Annotated[
+        str | None,
+        typer.Option(
+            "--timezone",
+            help="The log's time zone, an IANA name (default: this computer's).",
+            show_default=False,
+            metavar="TZ",
+        ),
+    ] = None,
+    day_starts: Annotated[
+        int | None,
+        typer.Option(
+            "--day-starts",
+            help="The hour the log's study days start at (default: 4).",
+            show_default=False,
+            metavar="HOUR",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Score how well SM-2 and FSRS predict your recall on your review history (log loss,
+    RMSE(bins), AUC, as srs-benchmark computes them)."""
+    from studycards.cli.render import print_evaluation, print_evaluation_json
+    from studycards.collection.evaluating import evaluate_collection, evaluate_revlog
+
+    if revlog is None:
+        if timezone is not None or day_starts is not None:
+            raise StudycardsError("--timezone and --day-starts go with --revlog FILE")
+        evaluation = evaluate_collection(ctx.obj["collection"], deck)
+    else:
+        if deck is not None:
+            raise StudycardsError("--deck chooses cards of the collection, not of --revlog FILE")
+        evaluation = evaluate_revlog(revlog, timezone, 4 if day_starts is None else day_starts)
+    if as_json:
+        print_evaluation_json(evaluation)
+    else:
+        print_evaluation(evaluation)
+
+
 @app.command("review")
 def review_command(
     ctx: typer.Context,

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
-from studycards.model import CardListing, CardState, DeckCounts, Finding
+from studycards.model import CardListing, CardState, DeckCounts, Evaluation, Finding, Score
 from studycards.model import Progress as ProgressReport
 from studycards.text import plural, printable, shorten
 
@@ -189,3 +189,59 @@ def print_findings(findings: list[Finding], collection: Path, repairing: bool) -
             out.print(f"[yellow]found:[/] {what} (--repair: {_data(finding.repair)})")
         else:
             out.print(f"[bold red]found:[/] {what}")
+
+
+_MODEL_NAMES = {
+    "sm2": "SM-2",
+    "fsrs_default": "FSRS-6, default parameters",
+    "fsrs_fitted": "FSRS-6, fitted per fold",
+    "average": "average recall (floor)",
+}
+
+
+def print_evaluation(evaluation: Evaluation) -> None:
+    """One row per model: log loss, RMSE(bins) (lower is better), AUC (higher is better)."""
+    figures = ("Log loss", "RMSE(bins)", "AUC", "Scored reviews")
+    table = Table("Model", *(Column(header, justify="right") for header in figures))
+    for name, score in evaluation.scores.items():
+        label = _MODEL_NAMES.get(name, name)
+        if score is None:
+            table.add_row(label, "—", "—", "—", "—")
+            continue
+        auc = "—" if score.auc is None else f"{score.auc:.4f}"
+        table.add_row(
+            label, f"{score.log_loss:.4f}", f"{score.rmse_bins:.4f}", auc, str(evaluation.scored)
+        )
+    out.print(table)
+    out.print(
+        "log loss: surprise at what happened; RMSE(bins): calibration error; AUC: how well"
+        " recalled and forgotten reviews are told apart. srs-benchmark's definitions.",
+        style="dim",
+    )
+    _evaluation_notes(evaluation)
+
+
+def print_evaluation_json(evaluation: Evaluation) -> None:
+    """The scores as one JSON object: {"scored": N, "models": {name: {metric: value}}}."""
+    import json
+
+    models = {name: _score_json(score) for name, score in evaluation.scores.items()}
+    out.print(json.dumps({"scored": evaluation.scored, "models": models}), markup=False)
+    _evaluation_notes(evaluation)
+
+
+def _score_json(score: Score | None) -> dict[str, float | None] | None:
+    if score is None:
+        return None
+    return {"log_loss": score.log_loss, "rmse_bins": score.rmse_bins, "auc": score.auc}
+
+
+def _evaluation_notes(evaluation: Evaluation) -> None:
+    """What could not run, and rows of a review log left out: on stderr, beside the scores."""
+    if evaluation.skipped:
+        err.print(
+            f"skipped {plural(evaluation.skipped, 'row')} with a rating outside 1-4",
+            markup=False,
+        )
+    for note in evaluation.notes:
+        err.print(f"note: {_data(note)}")

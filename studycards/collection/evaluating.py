@@ -1,0 +1,75 @@
+"""`studycards evaluate`: the user's review history (the collection's log, or a review log
+file), read into per-card histories, and every model scored on it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, tzinfo
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from studycards.errors import StudycardsError
+from studycards.evaluation.items import Answer, History
+from studycards.evaluation.scoring import evaluate
+from studycards.model import Evaluation, Grade
+from studycards.scheduler.day import study_day
+from studycards.scheduler.fsrs import RATINGS
+from studycards.sources.revlog import read_revlog
+from studycards.store.db import opened
+from studycards.store.decks import deck_tree
+from studycards.store.history import review_history
+
+
+def evaluate_collection(db_path: Path, deck: str | None = None) -> Evaluation:
+    """Every model scored on the collection's own answers (of `deck` and its children)."""
+    with opened(db_path) as conn:
+        deck_ids = None if deck is None else list(deck_tree(conn, deck))
+        rows = review_history(conn, deck_ids)
+    answers = (
+        (row.card_id, Answer(row.reviewed_at, row.day, RATINGS[Grade(row.grade)])) for row in rows
+    )
+    return evaluate(histories(answers))
+
+
+def evaluate_revlog(path: Path, timezone: str | None = None, day_starts: int = 4) -> Evaluation:
+    """Every model scored on a review log in the FSRS optimizer's CSV format; study days in
+    `timezone` (an IANA name; None: this computer's), starting at `day_starts` o'clock."""
+    if not 0 <= day_starts <= 23:
+        raise StudycardsError(f"--day-starts takes an hour from 0 to 23, not {day_starts}")
+    zone = _zone(timezone)
+    revlog = read_revlog(path)
+    answers = []
+    for row in revlog.rows:
+        try:
+            moment = datetime.fromtimestamp(row.review_time / 1000, zone).astimezone(zone)
+        except (OverflowError, OSError, ValueError):
+            raise StudycardsError(
+                f"{path}: review_time {row.review_time} of card {row.card_id} is not a time"
+                " (milliseconds since 1970)"
+            ) from None
+        day = study_day(moment, day_starts).toordinal()
+        answers.append((row.card_id, Answer(row.review_time, day, row.rating)))
+    return evaluate(histories(answers), skipped=revlog.skipped)
+
+
+def histories(answers: Iterable[tuple[int, Answer]]) -> list[History]:
+    """Answers grouped by card, each card's in time order (file order breaks ties)."""
+    cards: dict[int, list[Answer]] = {}
+    for card_id, answer in answers:
+        cards.setdefault(card_id, []).append(answer)
+    return [
+        History(card_id, tuple(sorted(card, key=lambda answer: answer.at)))
+        for card_id, card in cards.items()
+    ]
+
+
+def _zone(name: str | None) -> tzinfo | None:
+    """The IANA time zone named, or None for the local one (`astimezone()` finds it)."""
+    if name is None:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise StudycardsError(
+            f"unknown time zone {name!r}: give an IANA name such as Europe/Paris or UTC"
+        ) from None

@@ -1,0 +1,33 @@
+"""The review log read whole, for evaluation: every answer of the cards of some decks, in
+each card's order. Plain sqlite3, one query on the reviews' card index."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Collection
+from typing import NamedTuple
+
+from studycards.store.db import rows_in
+
+
+class HistoryRow(NamedTuple):
+    """One answer as the log keeps it: the SM-2 grade given, when, and on which study day."""
+
+    card_id: int
+    reviewed_at: int  # ms since the epoch
+    day: int  # study-day ordinal, by the card's deck's rollover hour then
+    grade: int  # SM-2 quality: 1, 3, 4 or 5
+
+
+_SELECT = "SELECT r.card_id, r.reviewed_at, r.day, r.grade FROM reviews r"
+_ORDER = " ORDER BY r.card_id, r.reviewed_at, r.id"
+
+
+def review_history(conn: sqlite3.Connection, deck_ids: Collection[int] | None) -> list[HistoryRow]:
+    """Every answer of the cards in `deck_ids` (all cards for None), card by card, in order."""
+    if deck_ids is None:
+        return [HistoryRow._make(row) for row in conn.execute(_SELECT + _ORDER)]
+    sql = _SELECT + " JOIN cards c ON c.id = r.card_id WHERE c.deck_id IN ({marks})"
+    rows = [HistoryRow._make(row) for row in rows_in(conn, sql, list(deck_ids))]
+    rows.sort(key=lambda row: row.card_id)  # a card is in one chunk, in its order
+    return rows
