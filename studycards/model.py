@@ -277,3 +277,16 @@ class Evaluation:
     scores: dict[str, Score | None]
     skipped: int = 0
     notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Optimization:
+    """`studycards optimize`'s answer: FSRS's scores on `reviews` scored reviews with the
+    weights before and with the fitted ones (None: none fitted), the weights the deck has now,
+    and why it kept its old ones (None: it took the fitted ones)."""
+
+    reviews: int
+    before: Score | None
+    after: Score | None
+    parameters: tuple[float, ...]
+    kept: str | None = None

@@ -17,6 +17,7 @@ from typer.core import TyperGroup
 
 from studycards.cli.location import collection_path, presets_folder
 from studycards.errors import StudycardsError
+from studycards.text import plural
 
 if TYPE_CHECKING:
     from types import FrameType
@@ -312,6 +313,23 @@ def check_command(
         raise typer.Exit(1)
 
 
+@app.command("optimize")
+def optimize_command(
+    ctx: typer.Context,
+    deck: Annotated[str | None, _deck_option("Only this deck and its children.")] = None,
+) -> None:
+    """Fit FSRS's weights to your answers (with fsrs-rs, Anki's optimizer) and give them to the
+    deck and its children: log loss and RMSE(bins) before and after. Due dates stay until
+    `studycards reschedule`."""
+    from studycards.cli.render import print_optimization
+    from studycards.collection.browsing import find_deck
+    from studycards.collection.evaluating import optimize_decks
+
+    collection = ctx.obj["collection"]
+    deck = None if deck is None else find_deck(collection, deck)
+    print_optimization(optimize_decks(collection, deck), deck)
+
+
 @app.command("reschedule")
 def reschedule_command(
     ctx: typer.Context,
@@ -322,7 +340,7 @@ def reschedule_command(
     from studycards.collection.scheduling import reschedule
 
     done = reschedule(ctx.obj["collection"], deck)
-    typer.echo(f"rescheduled {done} card{'' if done == 1 else 's'} from their answers")
+    typer.echo(f"rescheduled {plural(done, 'card')} from their answers")
 
 
 @app.command("evaluate")

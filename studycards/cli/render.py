@@ -18,7 +18,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Column, Table
 from rich.text import Text
 
-from studycards.model import CardListing, CardState, DeckCounts, Evaluation, Finding, Score
+from studycards.model import (
+    CardListing,
+    CardState,
+    DeckCounts,
+    Evaluation,
+    Finding,
+    Optimization,
+    Score,
+)
 from studycards.model import Progress as ProgressReport
 from studycards.text import plural, printable, shorten
 
@@ -234,6 +242,27 @@ def _score_json(score: Score | None) -> dict[str, float | None] | None:
     if score is None:
         return None
     return {"log_loss": score.log_loss, "rmse_bins": score.rmse_bins, "auc": score.auc}
+
+
+def print_optimization(result: Optimization, deck: str | None) -> None:
+    """FSRS's log loss and RMSE(bins) with the weights before and after, and what was kept."""
+    where = f"deck {_data(deck)} and its children" if deck else "every deck"
+    if result.before is not None:
+        table = Table("FSRS weights", Column("Log loss", justify="right"),
+                      Column("RMSE(bins)", justify="right"))  # fmt: skip
+        for label, score in (("before", result.before), ("fitted", result.after)):
+            if score is not None:
+                table.add_row(label, f"{score.log_loss:.4f}", f"{score.rmse_bins:.4f}")
+        out.print(table)
+        out.print(f"on {plural(result.reviews, 'review')} a day or more after the one before",
+                  style="dim")  # fmt: skip
+    if result.kept is not None:
+        out.print(f"weights of {where} kept: {_data(result.kept)}")
+    else:
+        weights = ", ".join(f"{weight:g}" for weight in result.parameters)
+        out.print(f"fitted weights given to {where} (its cards' memories recomputed):")
+        out.print(f"parameters = [{weights}]", markup=False)
+        out.print("due dates stay as they are: `studycards reschedule` moves them", style="dim")
 
 
 def _evaluation_notes(evaluation: Evaluation) -> None:

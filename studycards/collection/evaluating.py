@@ -1,22 +1,25 @@
-"""`studycards evaluate`: the user's review history (the collection's log, or a review log
-file), read into per-card histories, and every model scored on it."""
+"""`studycards evaluate` and `optimize`: the user's review history (the collection's log, or
+a review log file), read into per-card histories; every model scored on it, or FSRS's weights
+fitted to it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import sqlite3
+from collections.abc import Collection, Iterable
 from datetime import datetime, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from studycards.collection.scheduling import refresh_memory
 from studycards.errors import StudycardsError
 from studycards.evaluation.items import Answer, History
-from studycards.evaluation.scoring import evaluate
-from studycards.model import Evaluation, Grade
+from studycards.evaluation.scoring import evaluate, optimize
+from studycards.model import Evaluation, Grade, Optimization
 from studycards.scheduler.day import study_day
 from studycards.scheduler.fsrs import RATINGS
 from studycards.sources.revlog import read_revlog
 from studycards.store.db import opened
-from studycards.store.decks import deck_tree
+from studycards.store.decks import deck_tree, set_parameters
 from studycards.store.history import review_history
 
 
@@ -24,11 +27,34 @@ def evaluate_collection(db_path: Path, deck: str | None = None) -> Evaluation:
     """Every model scored on the collection's own answers (of `deck` and its children)."""
     with opened(db_path) as conn:
         deck_ids = None if deck is None else list(deck_tree(conn, deck))
-        rows = review_history(conn, deck_ids)
-    answers = (
+        return evaluate(collection_histories(conn, deck_ids))
+
+
+def optimize_decks(db_path: Path, deck: str | None = None) -> Optimization:
+    """FSRS weights fitted to the answers of `deck` and its children (every deck for None) and
+    given to each of those decks, whose cards' memories are then recomputed with them (due
+    dates stay: `reschedule` moves them). Weights that would not predict better are not
+    taken. The present weights are the decks' own, or FSRS's defaults where they differ."""
+    with opened(db_path) as conn:
+        decks = deck_tree(conn, deck)
+        weights = {settings.parameters or () for settings in decks.values()}
+        current = weights.pop() if len(weights) == 1 else ()
+        result = optimize(collection_histories(conn, list(decks)), current)
+        if result.kept is None:
+            set_parameters(conn, list(decks), result.parameters)
+    if result.kept is None:
+        refresh_memory(db_path, deck)
+    return result
+
+
+def collection_histories(
+    conn: sqlite3.Connection, deck_ids: Collection[int] | None
+) -> list[History]:
+    """The answers of the cards of `deck_ids` (every card for None), as histories."""
+    rows = review_history(conn, deck_ids)
+    return histories(
         (row.card_id, Answer(row.reviewed_at, row.day, RATINGS[Grade(row.grade)])) for row in rows
     )
-    return evaluate(histories(answers))
 
 
 def evaluate_revlog(path: Path, timezone: str | None = None, day_starts: int = 4) -> Evaluation:

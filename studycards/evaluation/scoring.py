@@ -15,10 +15,11 @@ from studycards.evaluation.fitting import fit_parameters
 from studycards.evaluation.items import SPLITS, History, Item, scored_items, time_series_split
 from studycards.evaluation.metrics import auc, log_loss, rmse_bins
 from studycards.evaluation.models import average_predictions, fsrs_predictions, sm2_predictions
-from studycards.model import Evaluation, Score
+from studycards.model import Evaluation, Optimization, Score
 
 MODELS = ("sm2", "fsrs_default", "fsrs_fitted", "average")
 Fitter = Callable[[Sequence[History], Sequence[Item]], tuple[float, ...]]
+ENOUGH_TO_FIT = 400  # scored reviews; fewer fit noise (Anki asks for some hundreds too)
 FITTED_NEEDS = "fsrs_fitted needs the optimize extra: pip install 'studycards[optimize]'"
 
 
@@ -69,3 +70,24 @@ def _fitted_predictions(
         parameters = fit(histories, items[: fold.start])
         predictions += fsrs_predictions(histories, items[fold.start : fold.end], parameters)
     return predictions
+
+
+def optimize(
+    histories: Sequence[History], current: tuple[float, ...], fit: Fitter = fit_parameters
+) -> Optimization:
+    """FSRS weights fitted to the whole of `histories`, scored against `current` on the same
+    reviews. Too few reviews, or weights that predict worse: `current` stays (`kept` says
+    why), as Anki keeps a deck's weights then."""
+    items = scored_items(histories)
+    if not items:
+        return Optimization(0, None, None, current, "no review a day or more after another yet")
+    before = score(items, fsrs_predictions(histories, items, current))
+    if len(items) < ENOUGH_TO_FIT:
+        kept = f"{len(items)} reviews a day or more apart; fitting needs {ENOUGH_TO_FIT}"
+        return Optimization(len(items), before, None, current, kept)
+    fitted = fit(histories, items)
+    after = score(items, fsrs_predictions(histories, items, fitted))
+    if after.log_loss > before.log_loss:
+        kept = "the fitted weights predict your history worse than the present ones"
+        return Optimization(len(items), before, after, current, kept)
+    return Optimization(len(items), before, after, fitted)

@@ -119,6 +119,19 @@ def ensure_decks(
     return {name: row.id for name, row in decks.items() if row.id is not None}
 
 
+def set_parameters(
+    conn: sqlite3.Connection, deck_ids: Iterable[int], parameters: Sequence[float]
+) -> None:
+    """Give decks these FSRS weights (`optimize` fitted them to their history)."""
+    import json
+
+    with write_transaction(conn):
+        conn.executemany(
+            "UPDATE decks SET parameters = ? WHERE id = ?",
+            [(json.dumps(list(parameters)), deck_id) for deck_id in deck_ids],
+        )
+
+
 def remove_empty_decks(conn: sqlite3.Connection, keep: Iterable[str] = ()) -> list[str]:
     """Delete decks left with no cards (in them or under them), except the `keep` decks (from
     presets) and their parents; returns their names. Cards that moved deck leave these behind.
