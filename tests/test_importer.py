@@ -12,7 +12,7 @@ from studycards.collection.importing import ImportTarget, import_sources
 from studycards.model import DeckSettings, Grade
 from studycards.store.cards import card_schedule, card_text
 from studycards.store.db import engine, opened
-from studycards.store.reviews import answer_card, review_history
+from studycards.store.reviews import answer_card, card_answers
 from tests.conftest import rows
 
 GOALS = "chemotherapy-goals.md"
@@ -77,8 +77,8 @@ def test_edited_file_updates_text_and_keeps_schedule_and_history(db_path, seeds,
     with opened(db_path) as conn:
         assert "are, in short:" in card_text(conn, ident).back
         assert card_schedule(conn, ident) == schedule_before
-    with Session(engine(db_path)) as session:
-        assert [log.grade for log in review_history(session, ident)] == [Grade.GOOD, Grade.GOOD]
+    with opened(db_path) as conn:
+        assert [answer.grade for answer in card_answers(conn, ident)] == [Grade.GOOD, Grade.GOOD]
     [(created, modified)] = rows(
         db_path, "SELECT created_at, modified_at FROM cards WHERE id = ?", ident
     )

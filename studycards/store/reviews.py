@@ -15,6 +15,7 @@ from studycards.scheduler.replay import Answer, with_memory
 from studycards.scheduler.states import answer
 from studycards.store.cards import card_row
 from studycards.store.db import rows_in
+from studycards.store.history import review_history
 from studycards.store.rows import from_ms, schedule_columns, schedule_from, settings_from, to_ms
 
 if TYPE_CHECKING:
@@ -94,18 +95,6 @@ def _as_answers(rows: Iterable[Any]) -> list[Answer]:
     ]
 
 
-def review_history(session: Session, card_id: int) -> list[ReviewLog]:
-    """A card's answers, oldest first."""
-    from sqlalchemy import select
-
-    from studycards.store.tables import ReviewRow
-
-    rows = session.scalars(
-        select(ReviewRow).where(ReviewRow.card_id == card_id).order_by(ReviewRow.id)  # type: ignore[arg-type]
-    )
-    return [_log_from(row) for row in rows]
-
-
 def review_count(conn: sqlite3.Connection, card_ids: Sequence[int]) -> int:
     """How many reviews these cards have: the history a prune of them deletes."""
     sql = "SELECT count(*) FROM reviews WHERE card_id IN ({marks})"
@@ -125,13 +114,10 @@ def answered_today(conn: sqlite3.Connection, today: date) -> dict[tuple[int, int
 def answers_by_card(conn: sqlite3.Connection, deck_ids: Sequence[int]) -> dict[int, list[Answer]]:
     """Every answered card of these decks with its answers, oldest first: what replays need."""
     answers: dict[int, list[Answer]] = {}
-    sql = (
-        "SELECT r.card_id, r.grade, r.reviewed_at, r.day FROM reviews r JOIN cards c"
-        " ON c.id = r.card_id WHERE c.deck_id IN ({marks}) ORDER BY r.card_id, r.id"
-    )
-    for card_id, grade, reviewed_at, day in rows_in(conn, sql, deck_ids):
-        at = from_ms(reviewed_at) or datetime.min
-        answers.setdefault(card_id, []).append(Answer(Grade(grade), at, date.fromordinal(day)))
+    for row in review_history(conn, deck_ids):
+        answers.setdefault(row.card_id, []).extend(
+            _as_answers([(row.grade, row.reviewed_at, row.day)])
+        )
     return answers
 
 
