@@ -230,3 +230,27 @@ async def test_help_theme_and_back(collection, clock):
         await pilot.press("q")
         await settle(pilot)
         assert isinstance(app.screen, DeckListScreen)
+
+
+async def test_an_fsrs_deck_previews_fsrs_intervals_and_answers_as_shown(
+    db_path, seeds, now, clock
+):
+    """Anki's FSRS on a new card with the default steps and weights: 1m, 6m, 10m, 8 days."""
+    from textual.widgets import Button
+
+    from studycards.collection.importing import ImportTarget, import_sources
+    from studycards.model import DeckSettings, Scheduler
+
+    fsrs = DeckSettings("Oncology", scheduler=Scheduler.FSRS)
+    import_sources(db_path, [ImportTarget((seeds,), "Oncology", fsrs)], now)
+    app = make_app(db_path, clock, deck="Oncology")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        labels = [str(button.label) for button in app.screen.query(Button)]
+        assert labels == ["1 Again · 1m", "2 Hard · 6m", "3 Good · 10m", "4 Easy · 8d"]
+        await pilot.press("4")
+        await settle(pilot)
+    assert rows(db_path, "SELECT grade, after_state, after_interval, after_due - after_last_day"
+                         " FROM reviews") == [(5, 2, 8, 8)]  # fmt: skip
