@@ -171,3 +171,16 @@ def test_evaluate_has_help():
     assert result.exit_code == 0
     for option in ("--deck", "--revlog", "--timezone", "--day-starts", "--json"):
         assert option in result.output
+
+
+def test_reviews_eight_thousand_years_apart_are_scored(tmp_path, db_path, now):
+    """The first and the last times a log may hold: FSRS's day count does not overflow."""
+    lines = ["1,0,3,0,1", "1,253402041600000,3,2,1", "2,0,3,0,1"]
+    lines += [f"2,{day * 86_400_000},{1 if day == 4 else 3},2,1" for day in range(1, 8)]
+    path = tmp_path / "far.csv"
+    path.write_text("card_id,review_time,review_rating,review_state,review_duration\n"
+                    + "\n".join(lines) + "\n")  # fmt: skip
+    result = invoke(db_path, now, "evaluate", "--revlog", str(path), "--timezone", "UTC",
+                    "--json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["scored"] > 0

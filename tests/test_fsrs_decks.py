@@ -109,6 +109,8 @@ def test_a_switch_to_fsrs_keeps_due_dates_until_reschedule(db_path, seeds, now):
     assert rows(db_path, "SELECT id, due, interval FROM cards ORDER BY id") != due_before
     for stored, replayed in stored_and_replayed(db_path):
         assert stored == replayed and stored.state is not CardState.NEW
+    checked = invoke(db_path, now, "check")  # the log's last answers say the same
+    assert checked.exit_code == 0, checked.output
 
 
 def test_a_preset_naming_no_weights_keeps_those_the_deck_has(db_path, seeds, now):
@@ -143,3 +145,29 @@ def test_cards_answered_before_the_migration_get_their_memory_from_their_answers
     assert answered >= 3  # the cards due, under their SM-2 due dates
     for stored, replayed in stored_and_replayed(db_path):  # as if kept from the first answer
         assert stored.memory == replayed.memory  # (the rest: SM-2's answers, then FSRS's)
+
+
+def test_a_learning_step_of_a_day_waits_for_that_day(db_path, seeds, now):
+    """Anki's interday learning: Good on `10m 1d` steps shows the card again tomorrow, not at
+    once (before, the session's learn-ahead brought it straight back)."""
+    steps = DeckSettings("Oncology", scheduler=Scheduler.FSRS,
+                         learning_steps=(timedelta(minutes=10), timedelta(days=1)))  # fmt: skip
+    import_sources(db_path, [ImportTarget((seeds,), "Oncology", steps)], now)
+    session = StudySession(db_path, None, now)
+    first = session.next_card(now)
+    assert first is not None
+    session.answer(first.queued, Grade.GOOD, now, 1000)  # on to the second step: 1 day
+    shown = session.next_card(now + timedelta(minutes=11))
+    while shown is not None:  # the other cards, graduated at once
+        assert shown.queued.id != first.queued.id
+        session.answer(shown.queued, Grade.EASY, now + timedelta(minutes=11), 1000)
+        shown = session.next_card(now + timedelta(minutes=11))
+    session.close()
+    for moment, learning in ((now + timedelta(minutes=14), []), (now + timedelta(days=1),
+                                                                  [first.queued.id])):  # fmt: skip
+        session = StudySession(db_path, None, moment)
+        assert [card.id for card in session.queue.learning] == learning
+        assert session.queue.counts()[1] == len(learning)
+        session.close()
+    overview = invoke(db_path, now + timedelta(minutes=14), "decks")
+    assert "0 learning" in overview.output or " 0 " in overview.output

@@ -68,9 +68,16 @@ def test_fitted_weights_go_to_the_deck_and_recompute_memories_not_due_dates(lear
     assert abs(weights[20] - LEARNER[20]) < abs(0.1542 - LEARNER[20])  # nearer the learner's
     assert rows(learned, "SELECT count(*) FROM cards WHERE stability IS NULL") == [(0,)]
     assert rows(learned, "SELECT id, due FROM cards ORDER BY id") == due
+    checked = invoke(learned, now, "check")  # nothing for a repair to undo
+    assert checked.exit_code == 0, checked.output
 
     again = invoke(learned, now, "optimize")  # fitted already: nothing better to take
     assert again.exit_code == 0, again.output
+    assert (
+        "kept" in again.output
+        and json.loads(rows(learned, "SELECT parameters FROM decks WHERE name = 'Learned'")[0][0])
+        == weights
+    )
 
 
 def test_too_little_history_keeps_the_defaults_and_says_why(db_path, seeds, now):

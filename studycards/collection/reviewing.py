@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from studycards.errors import StudycardsError
 from studycards.model import CardDraft, CardListing, Grade, Outlook, ReviewLog, Schedule
-from studycards.scheduler.day import study_day
+from studycards.scheduler.day import next_day_start, study_day
 from studycards.scheduler.queue import QueuedCard, ReviewQueue
 from studycards.scheduler.replay import with_memory
 from studycards.scheduler.states import preview
@@ -110,15 +110,25 @@ class StudySession:
         outcomes = preview(schedule, now, today, settings)
         return ShownCard(queued, text, outcomes, now, today, self.queue.counts())
 
-    def answer(self, card: QueuedCard, grade: Grade, now: datetime, duration_ms: int) -> None:
-        """Commit the answer, then move the queue on."""
+    def answer(
+        self,
+        card: QueuedCard,
+        grade: Grade,
+        now: datetime,
+        duration_ms: int,
+        today: date | None = None,
+    ) -> None:
+        """Commit the answer, then move the queue on. `today`: the study day the answer counts
+        for, the one its buttons were previewed on (`ShownCard.today`) even when the day has
+        rolled over since; None: the day of `now`."""
         from studycards.store.reviews import answer_card, undo_answer
 
         with self._write() as session:
-            log = answer_card(session, card.id, grade, now, duration_ms)
+            log = answer_card(session, card.id, grade, now, duration_ms, today)
         undo = functools.partial(undo_answer, review_id=log.id)
         self._done.append(_Done(card.id, self.queue.copy(), undo, log))
-        self.queue.settle(card.id, log.after)
+        rollover = self.decks[card.deck_id].rollover_hour
+        self.queue.settle(card.id, log.after, next_day_start(now, rollover))
 
     def undo(self, now: datetime) -> ShownCard | None:
         """Take back this session's last answer, suspend or bury and show that card again

@@ -86,6 +86,8 @@ def optimize(
         kept = f"{len(items)} reviews a day or more apart; fitting needs {ENOUGH_TO_FIT}"
         return Optimization(len(items), before, None, current, kept)
     fitted = fit(histories, items)
+    if fitted == current:
+        return Optimization(len(items), before, before, current, "they are already these")
     after = score(items, fsrs_predictions(histories, items, fitted))
     if after.log_loss > before.log_loss:
         kept = "the fitted weights predict your history worse than the present ones"

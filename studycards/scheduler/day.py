@@ -7,7 +7,7 @@ day, in the user's local time, so a late-night session still counts as the day i
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 _STEP = re.compile(r"(\d+(?:\.\d+)?)([smhd])")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -18,6 +18,13 @@ def study_day(now: datetime, rollover_hour: int = 4) -> date:
     if now.tzinfo is None:
         raise ValueError("study_day needs an aware datetime in the user's local time zone")
     return (now - timedelta(hours=rollover_hour)).date()
+
+
+def next_day_start(now: datetime, rollover_hour: int = 4) -> datetime:
+    """When the study day after `now`'s begins: a learning step ending then or later waits for
+    that day (a step of a day or more), out of today's session and counts."""
+    return datetime.combine(study_day(now, rollover_hour) + timedelta(days=1), time(rollover_hour),
+                            now.tzinfo)  # fmt: skip
 
 
 def parse_steps(text: str) -> tuple[timedelta, ...]:

@@ -73,7 +73,7 @@ def next_memory(
     same day, FSRS's short-term formula), whichever scheduler set the interval."""
     from fsrs import Card, Rating, State
 
-    last = _start_of(date(2000, 1, 1))
+    last = _ORIGIN
     card = Card(
         card_id=1,
         state=State.Review if memory else State.Learning,
@@ -95,7 +95,7 @@ def recall_probability(memory: Memory, elapsed_days: int, parameters: Weights) -
     last review: its forgetting curve."""
     from fsrs import Card, State
 
-    start = _start_of(date(2000, 1, 1))
+    start = _ORIGIN
     card = Card(
         card_id=1,
         state=State.Review,
@@ -143,6 +143,9 @@ def _starting_memory(schedule: Schedule, parameters: Weights) -> Memory | None:
 def _start_of(day: date) -> datetime:
     """A study day as the moment py-fsrs takes a review at: day differences stay exact."""
     return datetime.combine(day, time(), UTC)
+
+
+_ORIGIN = _start_of(date.min)  # a memory's own clock: any gap of days up to 9999 fits after it
 
 
 def _default_parameters() -> tuple[float, ...]:

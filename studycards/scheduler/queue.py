@@ -45,10 +45,12 @@ class ReviewQueue:
     def shown(self, card: QueuedCard) -> None:
         self.last_shown = card.id
 
-    def settle(self, card_id: int, after: Schedule) -> None:
-        """After an answer: the card leaves the queue, or comes back later as a re-drill."""
+    def settle(self, card_id: int, after: Schedule, day_ends: datetime) -> None:
+        """After an answer: the card leaves the queue, or comes back later as a re-drill if
+        its step ends before the study day does (`day_ends`)."""
         queued = self.drop(card_id)
-        if queued is not None and after.state is CardState.LEARNING:
+        today = after.redrill_at is None or after.redrill_at < day_ends
+        if queued is not None and after.state is CardState.LEARNING and today:
             self.learning.append(replace(queued, schedule=after))
 
     def drop(self, card_id: int) -> QueuedCard | None:

@@ -339,16 +339,25 @@ def delete_cards(session: Session, card_ids: Sequence[int], vanished: Sequence[s
 
 
 def set_schedules(conn: sqlite3.Connection, schedules: Mapping[int, Schedule]) -> None:
-    """Give cards new schedules (rebuilt by replay), all or none; a suspended card stays so."""
-    columns = ", ".join(f"{name} = :{name}" for name in schedule_columns(Schedule()))
+    """Give answered cards the schedules a replay of their answers gives, all or none. Each
+    card's last answer is given it too, as what that answer leaves under the deck's settings
+    now: the card stays what its last answer left (what `check` holds). A suspended card stays
+    suspended."""
+    card_columns = ", ".join(f"{name} = :{name}" for name in schedule_columns(Schedule()))
+    log_columns = ", ".join(f"after_{name} = :{name}" for name in schedule_columns(Schedule()))
+    values = [
+        schedule_columns(schedule) | {"id": card_id} for card_id, schedule in schedules.items()
+    ]
     with write_transaction(conn):
         conn.executemany(
-            f"UPDATE cards SET {columns}, queue = iif(queue = {SUSPENDED}, queue, :state)"
+            f"UPDATE cards SET {card_columns}, queue = iif(queue = {SUSPENDED}, queue, :state)"
             " WHERE id = :id",
-            [
-                schedule_columns(schedule) | {"id": card_id}
-                for card_id, schedule in schedules.items()
-            ],
+            values,
+        )
+        conn.executemany(
+            f"UPDATE reviews SET {log_columns}"
+            " WHERE id = (SELECT max(id) FROM reviews WHERE card_id = :id)",
+            values,
         )
 
 

@@ -6,25 +6,31 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from studycards.model import CardState, DeckCounts, DeckSettings, Outlook, deck_ancestors
-from studycards.scheduler.day import study_day
+from studycards.scheduler.day import next_day_start, study_day
 from studycards.scheduler.queue import QueuedCard, ReviewQueue
 from studycards.scheduler.states import left_today, within_limit
 from studycards.store.decks import deck_settings_by_id
 from studycards.store.reviews import answered_today
-from studycards.store.rows import ScheduledRow, schedule_from
+from studycards.store.rows import ScheduledRow, schedule_from, to_ms
 
-_ORDER = "ORDER BY due, buried_until, id"  # the index's own order: no sorting step
+_ORDER = "ORDER BY due, buried_until, redrill_at, id"  # the index's own order: no sorting
 
 
 def shows_today(queue: CardState) -> str:
-    """SQL condition: a card of deck :deck in `queue` that shows on study day :today.
+    """SQL condition: a card of deck :deck in `queue` that shows on study day :today, which
+    ends at :until (ms).
 
-    It is in that queue, due (for reviews) and not buried. Every column is in the index
-    ix_cards_deck_queue_due, so neither counting nor fetching reads a table row.
+    It is in that queue, due (for reviews; for learning cards, their step ends today) and not
+    buried. Every column is in the index ix_cards_deck_queue_due, so neither counting nor
+    fetching reads a table row.
     """
-    due = " AND due <= :today" if queue is CardState.REVIEW else ""
+    due = {
+        CardState.REVIEW: " AND due <= :today",
+        CardState.LEARNING: " AND (redrill_at IS NULL OR redrill_at < :until)",
+    }.get(queue, "")
     return (
         f"deck_id = :deck AND queue = {int(queue)}{due}"
         " AND (buried_until IS NULL OR buried_until <= :today)"
@@ -32,16 +38,16 @@ def shows_today(queue: CardState) -> str:
 
 
 def count_showing(
-    conn: sqlite3.Connection, deck_id: int, queue: CardState, today: int, limit: int = -1
+    conn: sqlite3.Connection, deck_id: int, queue: CardState, day: Day, limit: int = -1
 ) -> int:
-    """Cards of one deck and queue that show today, counted up to `limit` (-1: all)."""
-    params = {"deck": deck_id, "today": today, "limit": limit}
+    """Cards of one deck and queue that show on `day`, counted up to `limit` (-1: all)."""
+    params = {"deck": deck_id, "today": day.ordinal, "until": day.until, "limit": limit}
     return int(conn.execute(count_sql(queue), params).fetchone()[0])
 
 
 def count_sql(queue: CardState) -> str:
-    """The count of `count_showing`: from the index alone (its parameters :deck, :today and
-    :limit)."""
+    """The count of `count_showing`: from the index alone (its parameters :deck, :today,
+    :until and :limit)."""
     return f"SELECT count(*) FROM (SELECT 1 FROM cards WHERE {shows_today(queue)} LIMIT :limit)"
 
 
@@ -54,13 +60,28 @@ def fetch_sql(queue: CardState) -> str:
 
 
 def fetch_showing(
-    conn: sqlite3.Connection, deck_id: int, state: CardState, today: int, limit: int
+    conn: sqlite3.Connection, deck_id: int, state: CardState, day: Day, limit: int
 ) -> list[QueuedCard]:
-    """Cards of one deck and queue that show today, in the index's order, up to `limit`."""
-    rows = conn.execute(fetch_sql(state), {"deck": deck_id, "today": today, "limit": limit})
+    """Cards of one deck and queue that show on `day`, in the index's order, up to `limit`."""
+    params = {"deck": deck_id, "today": day.ordinal, "until": day.until, "limit": limit}
+    rows = conn.execute(fetch_sql(state), params)
     return [
         QueuedCard(row.id, row.deck_id, schedule_from(row)) for row in map(ScheduledRow._make, rows)
     ]
+
+
+class Day(NamedTuple):
+    """A deck's study day as the due queue's SQL takes it."""
+
+    ordinal: int
+    until: int  # when it ends, in ms since the epoch
+
+    @classmethod
+    def of(cls, now: datetime, rollover_hour: int, later: int = 0) -> Day:
+        """The study day `later` days after the one `now` falls in."""
+        ahead = timedelta(days=later)
+        today = study_day(now, rollover_hour) + ahead
+        return cls(today.toordinal(), to_ms(next_day_start(now, rollover_hour) + ahead))
 
 
 def _answered_today(
@@ -80,7 +101,7 @@ def load_queue(
     queue = ReviewQueue()
     done = _answered_today(conn, decks, now)
     for deck_id, settings in decks.items():
-        today = study_day(now, settings.rollover_hour).toordinal()
+        today = Day.of(now, settings.rollover_hour)
         new_left = left_today(settings.new_per_day, done.get((deck_id, CardState.NEW), 0))
         reviews_left = left_today(
             settings.reviews_per_day, done.get((deck_id, CardState.REVIEW), 0)
@@ -100,7 +121,7 @@ def deck_overview(conn: sqlite3.Connection, now: datetime) -> list[DeckCounts]:
     done = _answered_today(conn, decks, now)
     own: dict[str, tuple[int, int, int, int]] = {}
     for deck_id, deck in decks.items():
-        today = study_day(now, deck.rollover_hour).toordinal()
+        today = Day.of(now, deck.rollover_hour)
         new_waiting = count_showing(conn, deck_id, CardState.NEW, today, deck.new_per_day)
         learning = count_showing(conn, deck_id, CardState.LEARNING, today)
         due_waiting = count_showing(conn, deck_id, CardState.REVIEW, today, deck.reviews_per_day)
@@ -135,7 +156,7 @@ def outlook(conn: sqlite3.Connection, decks: dict[int, DeckSettings], now: datet
     next_due: date | None = None
     for deck_id, settings in decks.items():
         today = study_day(now, settings.rollover_hour)
-        tomorrow = (today + timedelta(days=1)).toordinal()
+        tomorrow = Day.of(now, settings.rollover_hour, later=1)
         due += count_showing(conn, deck_id, CardState.REVIEW, tomorrow, settings.reviews_per_day)
         due += count_showing(conn, deck_id, CardState.LEARNING, tomorrow)
         new += count_showing(conn, deck_id, CardState.NEW, tomorrow, settings.new_per_day)

@@ -163,7 +163,8 @@ def _strip_control_characters(conn: sqlite3.Connection) -> None:
 
 
 def _add_fsrs(conn: sqlite3.Connection) -> None:
-    """Decks choose their scheduler; cards and answers carry FSRS's memory. An answered card's
+    """Decks choose their scheduler; cards and answers carry FSRS's memory; the queue index
+    covers `redrill_at`, as a learning step may end on a later day. An answered card's
     memory stays NULL here (a fold over a million answers would stall this first start for
     seconds): its next answer computes it from the card's own answers."""
     _run_statements(
@@ -180,6 +181,9 @@ def _add_fsrs(conn: sqlite3.Connection) -> None:
         ALTER TABLE reviews ADD COLUMN before_difficulty FLOAT;
         ALTER TABLE reviews ADD COLUMN after_stability FLOAT;
         ALTER TABLE reviews ADD COLUMN after_difficulty FLOAT;
+        DROP INDEX ix_cards_deck_queue_due;
+        CREATE INDEX ix_cards_deck_queue_due
+            ON cards (deck_id, queue, due, buried_until, redrill_at);
         """,
     )
 

@@ -25,16 +25,22 @@ if TYPE_CHECKING:
 
 
 def answer_card(
-    session: Session, card_id: int, grade: Grade, now: datetime, duration_ms: int
+    session: Session,
+    card_id: int,
+    grade: Grade,
+    now: datetime,
+    duration_ms: int,
+    today: date | None = None,
 ) -> ReviewLog:
-    """Apply one answer at `now` and log it, in the session's transaction."""
+    """Apply one answer at `now`, for study day `today` (None: `now`'s), and log it, in the
+    session's transaction."""
     from studycards.store.tables import DeckRow, ReviewRow
 
     row = card_row(session, card_id)
     deck = session.get(DeckRow, row.deck_id)
     assert deck is not None  # the foreign key guarantees it
     settings = settings_from(deck)
-    today = study_day(now, settings.rollover_hour)
+    today = today or study_day(now, settings.rollover_hour)
     before = schedule_from(row)
     before = with_memory(before, lambda: _answers(session, card_id), settings.parameters)
     after = answer(before, grade, now, today, settings)

@@ -2,7 +2,8 @@
 
 A card's `queue` is where sessions look for it: its scheduling `state` (new 0, learning 1,
 review 2), or -1 while suspended. A buried card keeps its queue and is hidden until the study
-day `buried_until`; that column ends the queue index, so every count stays index-only.
+day `buried_until`; that column and `redrill_at` (a learning step may end on a later day) end
+the queue index, so every count stays index-only.
 Times are integer milliseconds since the Unix epoch (UTC); study days are proleptic Gregorian
 ordinals (`date.toordinal()`), so "due today" is one integer comparison on an index.
 The DDL that creates these tables is frozen in `migrations.py`; a test keeps the two in step.
@@ -44,7 +45,9 @@ class SourceRow(SQLModel, table=True):
 
 class CardRow(SQLModel, table=True):
     __tablename__ = "cards"
-    __table_args__ = (Index("ix_cards_deck_queue_due", "deck_id", "queue", "due", "buried_until"),)
+    __table_args__ = (
+        Index("ix_cards_deck_queue_due", "deck_id", "queue", "due", "buried_until", "redrill_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(unique=True)

@@ -64,8 +64,10 @@ def test_the_card_just_shown_waits_while_another_is_there():
 def test_settle_brings_a_failed_card_back_as_a_redrill_and_clears_a_passed_one():
     queue = ReviewQueue(reviews=[review(1), review(2)])
     failed = Schedule(state=CardState.LEARNING, redrill_at=NOW + timedelta(minutes=1))
-    queue.settle(1, failed)
-    queue.settle(2, Schedule(state=CardState.REVIEW, due=date(2026, 12, 1)))
+    queue.settle(1, failed, NOW + timedelta(hours=12))
+    queue.settle(
+        2, Schedule(state=CardState.REVIEW, due=date(2026, 12, 1)), NOW + timedelta(hours=12)
+    )
     assert queue.counts() == (0, 1, 0)
     assert queue.learning[0].id == 1 and queue.learning[0].schedule == failed
 
@@ -96,3 +98,10 @@ def test_every_card_shows_exactly_once_when_each_is_answered(minutes, reviews, n
     )
     ready = [c.id for c in sorted(cards, key=lambda c: c.schedule.redrill_at or NOW)]
     assert [i for i in order if i < 100] == ready  # re-drills by when they may show
+
+
+def test_a_card_whose_step_ends_on_a_later_day_leaves_todays_session():
+    queue = ReviewQueue(learning=[QueuedCard(1, 1, Schedule())])
+    tomorrow = Schedule(state=CardState.LEARNING, redrill_at=NOW + timedelta(days=1))
+    queue.settle(1, tomorrow, NOW + timedelta(hours=18))
+    assert queue.next_card(NOW + timedelta(hours=2)) is None

@@ -41,6 +41,8 @@ def test_columns_may_come_in_any_order_and_a_bom_is_fine(tmp_path):
         ("1,1000,3,0,5000\n1,2000,3\n", 3, "3 fields where the header has 5"),
         ("1,1000,good,0,5000\n", 2, "review_rating is not a whole number"),
         ('1,1000,3,0,"5000\n', 2, "not valid CSV"),
+        ("1,1000,3,0,1\n1,-5,3,2,1\n", 3, "review_time -5 is not a time"),
+        ("1,253402300799999000,3,0,1\n", 2, "is not a time (milliseconds since 1970)"),
     ],
 )
 def test_a_malformed_row_names_its_line(tmp_path, body, line, problem):

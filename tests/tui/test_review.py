@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 import sys
+from datetime import UTC, datetime
 
 from textual.command import CommandPalette
 from textual.widgets import DataTable, HelpPanel, Static
 
+from studycards.model import Grade
 from studycards.tui.app import make_app
 from studycards.tui.screens.deck_list import DeckListScreen
 from studycards.tui.screens.done import DoneScreen
@@ -254,3 +256,42 @@ async def test_an_fsrs_deck_previews_fsrs_intervals_and_answers_as_shown(
         await settle(pilot)
     assert rows(db_path, "SELECT grade, after_state, after_interval, after_due - after_last_day"
                          " FROM reviews") == [(5, 2, 8, 8)]  # fmt: skip
+
+
+async def test_an_answer_after_the_day_rolls_over_does_what_its_button_said(
+    db_path, seeds, now, clock
+):
+    """Shown at 03:59, answered at 04:01 (the rollover hour): Easy's 8 days count from the day
+    the button was shown on."""
+    from studycards.collection.importing import ImportTarget, import_sources
+    from studycards.model import DeckSettings, Scheduler
+
+    fsrs = DeckSettings("Oncology", scheduler=Scheduler.FSRS)
+    import_sources(db_path, [ImportTarget((seeds,), "Oncology", fsrs)], now)
+    clock.now = clock.now.replace(hour=3, minute=59)
+    app = make_app(db_path, clock, deck="Oncology")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        shown = app.screen.card
+        clock.advance(minutes=2)
+        await pilot.press("4")
+        await settle(pilot)
+    [(day, due)] = rows(db_path, "SELECT day, after_due FROM reviews")
+    assert (day, due) == (shown.today.toordinal(), shown.outcomes[Grade.EASY].due.toordinal())
+
+
+def test_button_labels_name_steps_in_their_largest_unit():
+    from datetime import timedelta
+
+    from studycards.model import CardState, Schedule
+    from studycards.tui.widgets.grade_bar import describe
+
+    now = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+    labels = [
+        describe(Schedule(state=CardState.LEARNING, redrill_at=now + wait), now, now.date())
+        for wait in (timedelta(seconds=20), timedelta(minutes=6), timedelta(hours=3),
+                     timedelta(days=1), timedelta(days=3650))
+    ]  # fmt: skip
+    assert labels == ["<1m", "6m", "3h", "1d", "3650d"]

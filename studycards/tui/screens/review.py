@@ -107,7 +107,8 @@ class ReviewScreen(Screen[None]):
         """Commit the answer, then show the next card."""
         now = self.clock()
         with reported(self, "Not saved"):
-            session.answer(card.queued, grade, now, int((now - shown_at).total_seconds() * 1000))
+            took = int((now - shown_at).total_seconds() * 1000)
+            session.answer(card.queued, grade, now, took, card.today)  # the day its buttons show
             self._move_on(session, CardAnswered(card))
 
     @work(thread=True, group="store", description="undo")

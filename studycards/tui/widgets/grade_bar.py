@@ -37,7 +37,9 @@ def describe(outcome: Schedule, now: datetime, today: date) -> str:
         minutes = max(0.0, (outcome.redrill_at - now).total_seconds() / 60)
         if minutes < 1:
             return "<1m"
-        return f"{minutes:.0f}m" if minutes < 60 else f"{minutes / 60:.0f}h"
+        if minutes < 60:
+            return f"{minutes:.0f}m"
+        return f"{minutes / 60:.0f}h" if minutes < 24 * 60 else f"{minutes / (24 * 60):.0f}d"
     days = (outcome.due - today).days if outcome.due else 0
     if days < 30:
         return f"{days}d"
