@@ -4,6 +4,7 @@ migration gives existing cards their memory from their answers."""
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from datetime import timedelta
 
@@ -171,3 +172,24 @@ def test_a_learning_step_of_a_day_waits_for_that_day(db_path, seeds, now):
         session.close()
     overview = invoke(db_path, now + timedelta(minutes=14), "decks")
     assert "0 learning" in overview.output or " 0 " in overview.output
+
+
+def test_switching_back_to_sm2_carries_on_from_the_interval_and_e_factor(db_path, seeds, now):
+    import_sources(db_path, [ImportTarget((seeds,), "Oncology", FSRS)], now)
+    study(db_path, now, [(0, [Grade.EASY] * 6), (20, [Grade.GOOD] * 6)])  # two passes each
+    import_sources(db_path, [ImportTarget((seeds,), "Oncology", SM2)], now)
+    with opened(db_path) as conn:
+        card_id, due = conn.execute("SELECT id, due FROM cards ORDER BY due LIMIT 1").fetchone()
+        before = card_schedule(conn, card_id)
+    day = now + timedelta(days=due - now.date().toordinal())
+    session = StudySession(db_path, "Oncology", day)
+    shown = session.next_card(day)
+    assert shown is not None and shown.queued.id == card_id
+    session.answer(shown.queued, Grade.GOOD, day, 1000)
+    session.close()
+    with opened(db_path) as conn:
+        after = card_schedule(conn, card_id)
+    ease = before.sm2.ease  # Good (q=4) leaves SM-2's E-Factor as it is
+    assert before.sm2.reps >= 2  # so SM-2's third interval and on: the last one times the EF
+    assert (after.sm2.ease, after.sm2.interval) == (ease, math.ceil(before.sm2.interval * ease))
+    assert after.memory is not None and after.memory != before.memory  # still kept up
