@@ -114,6 +114,14 @@ class RevlogError(StudycardsError):
         super().__init__(f"{where}: {problem}")
 
 
+class AnkiFileError(StudycardsError):
+    """An Anki package, collection or profile folder whose reviews cannot be read."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        self.path, self.problem = path, problem
+        super().__init__(f"{path} {problem}")
+
+
 class NotEnoughHistoryError(StudycardsError):
     """Too few scored reviews to cut into the evaluation's time-series segments."""
 

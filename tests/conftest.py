@@ -58,12 +58,15 @@ _ADDED_COLUMNS = {
         for when in ("before", "after")
         for what in ("stability", "difficulty")
     ],
+    7: [("reviews", "anki_id")],
 }  # fmt: skip
 
 
 def downgrade(old: sqlite3.Connection, version: int) -> None:
     """Turn a current collection into one as schema `version` left it (its later migrations'
     columns dropped), for a test of what the later migrations do to it."""
+    if version < 7:
+        old.execute("DROP INDEX IF EXISTS ix_reviews_anki_id")  # before its column goes
     for made, columns in _ADDED_COLUMNS.items():
         if made > version:
             for table, column in columns:

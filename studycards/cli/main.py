@@ -40,7 +40,8 @@ class _Commands(TyperGroup):
 
 app = typer.Typer(
     cls=_Commands,
-    help="Spaced-repetition flashcards for the terminal: question files in, SM-2 reviews out.",
+    help="Spaced-repetition flashcards for the terminal: question files in, SM-2 or FSRS reviews,"
+    " Anki decks out and Anki's reviews back.",
     add_completion=False,
     pretty_exceptions_enable=False,
     # Typer's rich help panel prints every option's type, flags included (`--force <bool>`);
@@ -328,6 +329,35 @@ def optimize_command(
     collection = ctx.obj["collection"]
     deck = None if deck is None else find_deck(collection, deck)
     print_optimization(optimize_decks(collection, deck), deck)
+
+
+anki_app = typer.Typer(
+    cls=_Commands,
+    help="Studying on your phone: bring the reviews made in Anki back.",
+    rich_markup_mode=None,
+)
+app.add_typer(anki_app, name="anki")
+
+
+@anki_app.command("pull")
+def anki_pull_command(
+    ctx: typer.Context,
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="An .apkg/.colpkg exported from Anki with scheduling, a closed profile's"
+            " collection.anki2, or a profile folder (its newest backup).",
+            show_default=False,
+        ),
+    ],
+) -> None:
+    """Add the answers made in Anki to studycards' cards to their logs (each once, however
+    often you pull) and reschedule those cards from their whole history. Anki's file is only
+    read."""
+    from studycards.cli.render import print_pull_summary
+    from studycards.collection.anki import pull_from_anki
+
+    print_pull_summary(pull_from_anki(ctx.obj["collection"], path))
 
 
 @app.command("reschedule")

@@ -31,6 +31,7 @@ from studycards.model import Progress as ProgressReport
 from studycards.text import plural, printable, shorten
 
 if TYPE_CHECKING:
+    from studycards.collection.anki import PullSummary
     from studycards.collection.exporting import ExportSummary
     from studycards.collection.importing import ImportSummary
     from studycards.collection.reviewing import Released
@@ -120,6 +121,22 @@ def print_export_summary(summary: ExportSummary) -> None:
 
 def file_size(size: int) -> str:
     return f"{size / 1_048_576:.1f} MB" if size >= 1_048_576 else f"{size / 1024:.0f} KB"
+
+
+def print_pull_summary(summary: PullSummary) -> None:
+    """What `anki pull` brought in, and what it left out and why."""
+    out.print(f"read {_data(summary.source)}: {plural(summary.read, 'review')}")
+    if not summary.read:
+        out.print('export from Anki with its scheduling ("Include scheduling information")')
+    out.print(f"answers added: {summary.added}, cards rescheduled: {summary.rescheduled}")
+    left = [
+        (summary.already, "pulled before"),
+        (summary.unknown, "to notes that are not studycards cards"),
+        (summary.manual, "manual reschedulings in Anki, not answers"),
+    ]
+    for count, why in left:
+        if count:
+            out.print(f"skipped {plural(count, 'review')} {why}", style="dim")
 
 
 def print_released(released: Released, done: str, held: str) -> None:

@@ -33,6 +33,7 @@ from typing import Any
 import genanki
 
 from studycards.export.html import anki_safe
+from studycards.export.identity import note_guid
 from studycards.model import deck_ancestors, tag_name
 from studycards.text import printable
 
@@ -107,11 +108,6 @@ def deck_id(name: str) -> int:
     """A stable deck id from its name, in the range genanki and Anki use."""
     digest = hashlib.blake2b(name.encode(), digest_size=8).digest()
     return (1 << 30) + int.from_bytes(digest, "big") % (1 << 30)
-
-
-def note_guid(key: str) -> str:
-    """The note's GUID: a hash of the card's identity (frozen: changing it duplicates notes)."""
-    return hashlib.blake2b(key.encode(), digest_size=10, person=b"studycards").hexdigest()
 
 
 class _StampedNote(genanki.Note):  # type: ignore[misc]  # genanki ships no types

@@ -45,7 +45,19 @@ def with_memory(
 
 def replay(answers: Iterable[Answer], settings: DeckSettings) -> Schedule:
     """The schedule `answers` (oldest first) leave a new card with under `settings`."""
+    steps = replay_steps(answers, settings)
+    return steps[-1][1] if steps else Schedule()
+
+
+def replay_steps(
+    answers: Iterable[Answer], settings: DeckSettings
+) -> list[tuple[Schedule, Schedule]]:
+    """The schedule before and after each of `answers` (oldest first), from a new card: what
+    the log keeps beside each answer, once answers from elsewhere have joined it."""
+    steps = []
     schedule = Schedule()
     for given in answers:
-        schedule = answer(schedule, given.grade, given.at, given.day, settings)
-    return schedule
+        after = answer(schedule, given.grade, given.at, given.day, settings)
+        steps.append((schedule, after))
+        schedule = after
+    return steps

@@ -29,8 +29,10 @@ from studycards.model import (
 from studycards.scheduler.day import study_day
 from studycards.store.db import chunks, rows_in, write_transaction
 from studycards.store.decks import deck_tree, ensure_decks
+from studycards.store.history import LAST_ANSWER
 from studycards.store.rows import (
     CARD_TEXT_COLUMNS,
+    SCHEDULE_COLUMNS,
     SQLITE_INTEGERS,
     SUSPENDED,
     CardText,
@@ -338,27 +340,32 @@ def delete_cards(session: Session, card_ids: Sequence[int], vanished: Sequence[s
     forget_sources(session, vanished)
 
 
+# A card given the schedule its log leaves; a suspended card stays suspended.
+SET_SCHEDULE = (
+    f"UPDATE cards SET {', '.join(f'{name} = :{name}' for name in SCHEDULE_COLUMNS)},"
+    f" queue = iif(queue = {SUSPENDED}, queue, :state) WHERE id = :id"
+)
+
+
 def set_schedules(conn: sqlite3.Connection, schedules: Mapping[int, Schedule]) -> None:
     """Give answered cards the schedules a replay of their answers gives, all or none. Each
     card's last answer is given it too, as what that answer leaves under the deck's settings
-    now: the card stays what its last answer left (what `check` holds). A suspended card stays
-    suspended."""
-    card_columns = ", ".join(f"{name} = :{name}" for name in schedule_columns(Schedule()))
-    log_columns = ", ".join(f"after_{name} = :{name}" for name in schedule_columns(Schedule()))
+    now: the card stays what its last answer left (what `check` holds)."""
+    log_columns = ", ".join(f"after_{name} = :{name}" for name in SCHEDULE_COLUMNS)
     values = [
         schedule_columns(schedule) | {"id": card_id} for card_id, schedule in schedules.items()
     ]
     with write_transaction(conn):
+        conn.executemany(SET_SCHEDULE, values)
         conn.executemany(
-            f"UPDATE cards SET {card_columns}, queue = iif(queue = {SUSPENDED}, queue, :state)"
-            " WHERE id = :id",
+            f"UPDATE reviews SET {log_columns} WHERE id = ({LAST_ANSWER.format(card=':id')})",
             values,
         )
-        conn.executemany(
-            f"UPDATE reviews SET {log_columns}"
-            " WHERE id = (SELECT max(id) FROM reviews WHERE card_id = :id)",
-            values,
-        )
+
+
+def card_keys(conn: sqlite3.Connection) -> list[tuple[int, str, int]]:
+    """(id, key, deck id) of every card: how answers made elsewhere find their card."""
+    return conn.execute("SELECT id, key, deck_id FROM cards").fetchall()
 
 
 def card_row(session: Session, card_id: int) -> CardRow:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from studycards.model import CardState, Finding, Schedule
 from studycards.store.db import write_transaction
+from studycards.store.history import LAST_ANSWER
 from studycards.store.rows import SCHEDULE_COLUMNS, SUSPENDED, schedule_columns
 
 _SHOWN = 10  # lines of SQLite's own report quoted; a damaged file can give thousands
@@ -65,7 +66,7 @@ def _integrity_report(conn: sqlite3.Connection) -> list[str]:
     return [] if lines == ["ok"] else lines
 
 
-_LAST_ANSWER = "SELECT max(id) FROM reviews r WHERE r.card_id = c.id"
+_LAST_ANSWER = LAST_ANSWER.format(card="c.id")
 _DIFFERS = " OR ".join(f"c.{name} IS NOT r.after_{name}" for name in SCHEDULE_COLUMNS)
 _FROM_LOG = ", ".join(f"{name} = r.after_{name}" for name in SCHEDULE_COLUMNS)
 _NEW = schedule_columns(Schedule()) | {"recovered": RECOVERED_DECK}

@@ -19,6 +19,10 @@ class HistoryRow(NamedTuple):
     grade: int  # SM-2 quality: 1, 3, 4 or 5
 
 
+# A card's last answer: the latest by time (answers pulled from Anki join out of id order).
+LAST_ANSWER = (
+    "SELECT id FROM reviews WHERE card_id = {card} ORDER BY reviewed_at DESC, id DESC LIMIT 1"
+)
 _SELECT = "SELECT r.card_id, r.reviewed_at, r.day, r.grade FROM reviews r"
 _ORDER = " ORDER BY r.card_id, r.reviewed_at, r.id"
 
@@ -27,7 +31,7 @@ def review_history(conn: sqlite3.Connection, deck_ids: Collection[int] | None) -
     """Every answer of the cards in `deck_ids` (all cards for None), card by card, in order."""
     if deck_ids is None:
         return [HistoryRow._make(row) for row in conn.execute(_SELECT + _ORDER)]
-    sql = _SELECT + " JOIN cards c ON c.id = r.card_id WHERE c.deck_id IN ({marks})"
+    sql = _SELECT + " JOIN cards c ON c.id = r.card_id WHERE c.deck_id IN ({marks})" + _ORDER
     rows = [HistoryRow._make(row) for row in rows_in(conn, sql, list(deck_ids))]
     rows.sort(key=lambda row: row.card_id)  # a card is in one chunk, in its order
     return rows

@@ -188,6 +188,18 @@ def _add_fsrs(conn: sqlite3.Connection) -> None:
     )
 
 
+def _add_anki_review_ids(conn: sqlite3.Connection) -> None:
+    """Answers pulled from Anki keep Anki's review id: a second pull of the same reviews adds
+    nothing."""
+    _run_statements(
+        conn,
+        """
+        ALTER TABLE reviews ADD COLUMN anki_id INTEGER;
+        CREATE UNIQUE INDEX ix_reviews_anki_id ON reviews (anki_id);
+        """,
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _create_tables,
     _add_card_titles,
@@ -195,4 +207,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     _add_preset_sources,
     _strip_control_characters,
     _add_fsrs,
+    _add_anki_review_ids,
 )

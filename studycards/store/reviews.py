@@ -4,19 +4,26 @@ entry, in one transaction), undoing an answer, and what the log says (history, c
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from studycards.errors import StudycardsError
-from studycards.model import CardState, Grade, ReviewLog
+from studycards.model import CardState, Grade, ReviewLog, Schedule
 from studycards.scheduler.day import study_day
 from studycards.scheduler.replay import Answer, with_memory
 from studycards.scheduler.states import answer
-from studycards.store.cards import card_row
-from studycards.store.db import rows_in
+from studycards.store.cards import SET_SCHEDULE, card_row
+from studycards.store.db import rows_in, write_transaction
 from studycards.store.history import review_history
-from studycards.store.rows import from_ms, schedule_columns, schedule_from, settings_from, to_ms
+from studycards.store.rows import (
+    SCHEDULE_COLUMNS,
+    from_ms,
+    schedule_columns,
+    schedule_from,
+    settings_from,
+    to_ms,
+)
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -91,7 +98,9 @@ def _answers(session: Session, card_id: int) -> list[Answer]:
     return _as_answers(session.execute(text(_ONE_CARDS_ANSWERS), {"card": card_id}))
 
 
-_ONE_CARDS_ANSWERS = "SELECT grade, reviewed_at, day FROM reviews WHERE card_id = :card ORDER BY id"
+_ONE_CARDS_ANSWERS = (
+    "SELECT grade, reviewed_at, day FROM reviews WHERE card_id = :card ORDER BY reviewed_at, id"
+)
 
 
 def _as_answers(rows: Iterable[Any]) -> list[Answer]:
@@ -125,6 +134,69 @@ def answers_by_card(conn: sqlite3.Connection, deck_ids: Sequence[int]) -> dict[i
             _as_answers([(row.grade, row.reviewed_at, row.day)])
         )
     return answers
+
+
+class LoggedAnswer(NamedTuple):
+    """An answer of a card's log, or one to join it (`review_id` None), e.g. pulled from Anki."""
+
+    review_id: int | None
+    answer: Answer
+    duration_ms: int
+    anki_id: int | None
+
+
+def logged_answers(
+    conn: sqlite3.Connection, card_ids: Sequence[int]
+) -> dict[int, list[LoggedAnswer]]:
+    """The logs of these cards, each oldest first."""
+    sql = (
+        "SELECT card_id, id, grade, reviewed_at, day, duration_ms, anki_id FROM reviews"
+        " WHERE card_id IN ({marks}) ORDER BY card_id, reviewed_at, id"
+    )
+    logs: dict[int, list[LoggedAnswer]] = {}
+    for card_id, review_id, grade, reviewed_at, day, duration, anki_id in rows_in(
+        conn, sql, card_ids
+    ):
+        [answered] = _as_answers([(grade, reviewed_at, day)])
+        logs.setdefault(card_id, []).append(LoggedAnswer(review_id, answered, duration, anki_id))
+    return logs
+
+
+def known_anki_ids(conn: sqlite3.Connection) -> set[int]:
+    """Anki's ids of the answers pulled from it already."""
+    return {anki_id for (anki_id,) in conn.execute(
+        "SELECT anki_id FROM reviews WHERE anki_id IS NOT NULL"
+    )}  # fmt: skip
+
+
+def rewrite_logs(
+    conn: sqlite3.Connection,
+    logs: Mapping[int, Sequence[tuple[LoggedAnswer, Schedule, Schedule]]],
+) -> None:
+    """Cards' logs as replayed (each answer with the schedule before and after it, the new
+    ones added) and each card's schedule what its last answer leaves: all or none."""
+    steps = ", ".join(f"{when}_{name} = :{when}_{name}" for when in ("before", "after")
+                      for name in SCHEDULE_COLUMNS)  # fmt: skip
+    columns = ["card_id", "reviewed_at", "day", "grade", "duration_ms", "anki_id"]
+    columns += [f"{when}_{name}" for when in ("before", "after") for name in SCHEDULE_COLUMNS]
+    insert = f"INSERT INTO reviews ({', '.join(columns)}) VALUES (:{', :'.join(columns)})"
+    with write_transaction(conn):
+        for card_id, log in logs.items():
+            for logged, before, after in log:
+                values = schedule_columns(before, "before_") | schedule_columns(after, "after_")
+                if logged.review_id is not None:
+                    conn.execute(f"UPDATE reviews SET {steps} WHERE id = :id",
+                                 values | {"id": logged.review_id})  # fmt: skip
+                    continue
+                conn.execute(insert, values | {
+                    "card_id": card_id,
+                    "reviewed_at": to_ms(logged.answer.at),
+                    "day": logged.answer.day.toordinal(),
+                    "grade": int(logged.answer.grade),
+                    "duration_ms": logged.duration_ms,
+                    "anki_id": logged.anki_id,
+                })  # fmt: skip
+            conn.execute(SET_SCHEDULE, schedule_columns(log[-1][2]) | {"id": card_id})
 
 
 def _log_from(row: ReviewRow) -> ReviewLog:

@@ -99,6 +99,7 @@ class ReviewRow(SQLModel, table=True):
     """One answer. Append-only, except that undoing an answer deletes it."""
 
     __tablename__ = "reviews"
+    __table_args__ = (Index("ix_reviews_anki_id", "anki_id", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     card_id: int = Field(
@@ -132,6 +133,7 @@ class ReviewRow(SQLModel, table=True):
     before_difficulty: float | None = None
     after_stability: float | None = None
     after_difficulty: float | None = None
+    anki_id: int | None = None  # an answer made in Anki: its revlog id (migration 7)
 
 
 def map_tables() -> None:

@@ -1,0 +1,83 @@
+"""Reviews made in Anki come back: `studycards anki pull`. Anki's answers to studycards' cards
+(found through the note GUIDs the export gave them) join each card's log, and the card's
+schedule becomes the replay of the whole log by its deck's scheduler, SM-2 or FSRS; one
+transaction for all of it. Anki's files are only read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from studycards.export.identity import note_guid
+from studycards.scheduler.day import study_day
+from studycards.scheduler.fsrs import RATINGS
+from studycards.scheduler.replay import Answer, replay_steps
+from studycards.sources.anki_reviews import read_anki_reviews
+from studycards.store.cards import card_keys
+from studycards.store.db import opened
+from studycards.store.decks import deck_settings_by_id
+from studycards.store.reviews import LoggedAnswer, known_anki_ids, logged_answers, rewrite_logs
+
+_GRADES = {rating: grade for grade, rating in RATINGS.items()}  # Anki's ease 1-4
+_ANSWERS = {0, 1, 2, 3}  # learn, review, relearn, filtered; 4/5 are reschedulings by hand
+
+
+@dataclass(slots=True)
+class PullSummary:
+    source: Path  # the file read (a profile folder's newest backup, say)
+    read: int = 0  # reviews in Anki's log
+    added: int = 0  # answers new to the collection
+    rescheduled: int = 0  # cards whose schedule was replayed with them
+    already: int = 0  # answers pulled before
+    unknown: int = 0  # answers to notes that are not studycards cards
+    manual: int = 0  # Anki's manual reschedulings (set due date, forget): not answers
+
+
+def pull_from_anki(db_path: Path, path: Path) -> PullSummary:
+    """Bring the answers made in Anki (the package, collection or profile at `path`) into the
+    collection and replay the schedules of the cards they answered."""
+    log = read_anki_reviews(path)
+    summary = PullSummary(log.source, len(log.reviews))
+    with opened(db_path) as conn:
+        cards = {note_guid(key): (card_id, deck_id) for card_id, key, deck_id in card_keys(conn)}
+        decks = deck_settings_by_id(conn)
+        known = known_anki_ids(conn)
+        pulled: dict[int, list[LoggedAnswer]] = {}
+        deck_of: dict[int, int] = {}
+        for review in log.reviews:
+            card = cards.get(review.guid) if review.guid is not None else None
+            if card is None:
+                summary.unknown += 1
+            elif review.kind not in _ANSWERS or review.ease not in _GRADES:
+                summary.manual += 1
+            elif review.id in known:
+                summary.already += 1
+            else:
+                card_id, deck_id = card
+                at = datetime.fromtimestamp(review.id / 1000, UTC).astimezone()
+                day = study_day(at, decks[deck_id].rollover_hour)
+                answer = Answer(_GRADES[review.ease], at, day)
+                pulled.setdefault(card_id, []).append(
+                    LoggedAnswer(None, answer, max(0, review.duration_ms), review.id)
+                )
+                deck_of[card_id] = deck_id
+                known.add(review.id)
+        logs = logged_answers(conn, list(pulled))
+        replayed = {}
+        for card_id, new in pulled.items():
+            merged = sorted([*logs.get(card_id, []), *new], key=_when)
+            steps = replay_steps([logged.answer for logged in merged], decks[deck_of[card_id]])
+            replayed[card_id] = [
+                (logged, before, after)
+                for logged, (before, after) in zip(merged, steps, strict=True)
+            ]
+        rewrite_logs(conn, replayed)
+    summary.added = sum(len(new) for new in pulled.values())
+    summary.rescheduled = len(pulled)
+    return summary
+
+
+def _when(logged: LoggedAnswer) -> tuple[datetime, int]:
+    """Answers in time order; a tie keeps the log's order, then Anki's."""
+    return logged.answer.at, logged.review_id or 0
