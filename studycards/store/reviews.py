@@ -180,23 +180,29 @@ def rewrite_logs(
     columns = ["card_id", "reviewed_at", "day", "grade", "duration_ms", "anki_id"]
     columns += [f"{when}_{name}" for when in ("before", "after") for name in SCHEDULE_COLUMNS]
     insert = f"INSERT INTO reviews ({', '.join(columns)}) VALUES (:{', :'.join(columns)})"
+    updates: list[dict[str, Any]] = []
+    inserts: list[dict[str, Any]] = []
+    for card_id, log in logs.items():
+        for logged, before, after in log:
+            values = schedule_columns(before, "before_") | schedule_columns(after, "after_")
+            if logged.review_id is not None:
+                updates.append(values | {"id": logged.review_id})
+                continue
+            inserts.append(values | {
+                "card_id": card_id,
+                "reviewed_at": to_ms(logged.answer.at),
+                "day": logged.answer.day.toordinal(),
+                "grade": int(logged.answer.grade),
+                "duration_ms": logged.duration_ms,
+                "anki_id": logged.anki_id,
+            })  # fmt: skip
     with write_transaction(conn):
-        for card_id, log in logs.items():
-            for logged, before, after in log:
-                values = schedule_columns(before, "before_") | schedule_columns(after, "after_")
-                if logged.review_id is not None:
-                    conn.execute(f"UPDATE reviews SET {steps} WHERE id = :id",
-                                 values | {"id": logged.review_id})  # fmt: skip
-                    continue
-                conn.execute(insert, values | {
-                    "card_id": card_id,
-                    "reviewed_at": to_ms(logged.answer.at),
-                    "day": logged.answer.day.toordinal(),
-                    "grade": int(logged.answer.grade),
-                    "duration_ms": logged.duration_ms,
-                    "anki_id": logged.anki_id,
-                })  # fmt: skip
-            conn.execute(SET_SCHEDULE, schedule_columns(log[-1][2]) | {"id": card_id})
+        conn.executemany(f"UPDATE reviews SET {steps} WHERE id = :id", updates)
+        conn.executemany(insert, inserts)
+        conn.executemany(
+            SET_SCHEDULE,
+            [schedule_columns(log[-1][2]) | {"id": card_id} for card_id, log in logs.items()],
+        )
 
 
 def _log_from(row: ReviewRow) -> ReviewLog:
