@@ -84,7 +84,7 @@ def next_memory(
         last_review=last if memory else None,
     )
     scheduler = _cached_scheduler(parameters, 0.9, (), (), 36500)  # the memory needs no more
-    moment = last + timedelta(days=elapsed_days)
+    moment = last + timedelta(days=max(0, elapsed_days))  # < 0: a day back (a time zone crossed)
     after, _ = scheduler.review_card(card, Rating(RATINGS[grade]), moment)
     assert after.stability is not None and after.difficulty is not None
     return Memory(after.stability, after.difficulty)
@@ -105,7 +105,7 @@ def recall_probability(memory: Memory, elapsed_days: int, parameters: Weights) -
         due=start,
     )
     scheduler = _scheduler(DeckSettings("", parameters=parameters))
-    return scheduler.get_card_retrievability(card, start + timedelta(days=elapsed_days))
+    return scheduler.get_card_retrievability(card, start + timedelta(days=max(0, elapsed_days)))
 
 
 def memory_from_sm2(sm2: Sm2, parameters: Weights) -> Memory:

@@ -123,3 +123,11 @@ def test_weights_out_of_bounds_are_named():
     assert fsrs.parameter_problem(tuple(rust.DEFAULT_PARAMETERS)) is None
     assert "Expected 21 parameters" in (fsrs.parameter_problem((0.1, 0.2)) or "")
     assert "parameters[0]" in (fsrs.parameter_problem((-5.0, *rust.DEFAULT_PARAMETERS[1:])) or "")
+
+
+@pytest.mark.parametrize("deck", [DECK, DeckSettings("Deck")])
+def test_a_study_day_earlier_than_the_last_one_counts_as_the_same_day(deck):
+    """Flying west across time zones can put an answer on the study day before the last one."""
+    first = answer(Schedule(), Grade.GOOD, NOW, TODAY + timedelta(days=1), deck)
+    back = answer(first, Grade.GOOD, NOW + timedelta(hours=1), TODAY, deck)
+    assert back.memory == fsrs.next_memory(first.memory, Grade.GOOD, 0, ())
