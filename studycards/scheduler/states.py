@@ -1,4 +1,5 @@
-"""One answer applied to a card's schedule, with SM-2's same-day rule, and daily limits.
+"""One answer applied to a card's schedule by its deck's scheduler (FSRS's own rules are in
+`fsrs.py`; SM-2's, with its same-day rule, here), and daily limits.
 
 The same-day rule (SM-2 step 7): every card graded below 4 comes back in the same session until
 it scores at least 4. Only the first answer of a study day feeds SM-2 (repetitions, E-Factor,
