@@ -141,10 +141,155 @@ def test_what_is_not_anki_says_so_and_changes_nothing(db_path, phone, now, tmp_p
         ("notes.txt", "is neither an Anki package"),
         ("broken.apkg", "is neither an Anki package"),
         ("empty.apkg", "holds no Anki collection"),
-        ("missing.apkg", "cannot be read"),
+        ("missing.apkg", "does not exist"),
         ("phone", "is a folder without Anki backups"),
     ):
         result = invoke(db_path, now, "anki", "pull", str(tmp_path / name))
         assert result.exit_code == 1
         assert problem in result.stderr, (name, result.stderr)
     assert rows(db_path, "SELECT count(*) FROM reviews") == [(0,)]
+
+
+def anki(phone: Path) -> Collection:
+    return Collection(str(phone))
+
+
+def answer_in_anki(col: Collection, card_id: int, ease: int) -> None:
+    card = col.get_card(card_id)
+    card.start_timer()
+    col.sched.answerCard(card, ease)
+
+
+def test_reverse_cards_and_filtered_previews_in_anki_are_not_answers(db_path, phone, now, tmp_path):
+    """A template added to studycards' note type in Anki makes cards studycards does not have;
+    a filtered deck that does not reschedule logs previews: neither moves a schedule."""
+    col = anki(phone)
+    preview = col.sched.get_or_create_filtered_deck(deck_id=0)  # type: ignore[arg-type]
+    preview.name = "Preview"
+    preview.config.reschedule = False
+    preview.config.search_terms[0].search = "deck:Oncology is:new"
+    preview_id = col.sched.add_or_update_filtered_deck(preview).id
+    col.decks.set_current(preview_id)
+    card = col.sched.getCard()
+    assert card is not None
+    col.sched.answerCard(card, 3)
+    col.sched.empty_filtered_deck(preview_id)
+    notetype = col.models.by_name("studycards")
+    assert notetype is not None
+    reverse = col.models.new_template("Reverse")
+    reverse["qfmt"], reverse["afmt"] = "{{Answer}}", "{{Question}}"
+    col.models.add_template(notetype, reverse)
+    col.models.update_dict(notetype)
+    answer_in_anki(col, col.find_cards("card:2")[0], 1)
+    col.close()
+
+    result = invoke(db_path, now, "anki", "pull", str(phone))
+    assert result.exit_code == 0, result.output
+    assert "answers added: 3, cards rescheduled: 3" in result.output  # the fixture's three
+    assert "skipped 1 review to cards added to studycards' notes in Anki" in result.output
+    assert "skipped 1 review previews in Anki's filtered decks" in result.output
+
+
+def test_an_answer_given_during_a_pull_waits_and_is_kept(db_path, phone, now, monkeypatch):
+    import threading
+    import time
+    from datetime import timedelta
+
+    import studycards.collection.anki as pulling
+    from studycards.collection.reviewing import StudySession
+    from studycards.model import Grade
+
+    replaying = threading.Event()
+
+    def slow(answers, deck):
+        replaying.set()
+        time.sleep(0.5)  # the pull holds the write lock meanwhile
+        return replay_steps(answers, deck)
+
+    from studycards.scheduler.replay import replay_steps
+
+    monkeypatch.setattr(pulling, "replay_steps", slow)
+    later = now + timedelta(days=500)
+    session = StudySession(db_path, None, later)
+    shown = session.next_card(later)
+    assert shown is not None
+    pull = threading.Thread(target=pulling.pull_from_anki, args=(db_path, phone))
+    pull.start()
+    assert replaying.wait(10)
+    session.answer(shown.queued, Grade.EASY, later, 1000)  # waits for the pull's commit
+    pull.join()
+    session.close()
+    assert rows(db_path, "SELECT count(*) FROM reviews") == [(4,)]
+    assert replayed_equals_stored(db_path)
+    assert invoke(db_path, now, "check").exit_code == 0
+
+
+def test_an_answer_with_a_later_one_pulled_from_anki_is_not_undone(db_path, phone, now):
+    from datetime import timedelta
+
+    from studycards.collection.reviewing import StudySession
+    from studycards.errors import StudycardsError
+    from studycards.model import Grade
+
+    earlier = now - timedelta(days=3)  # before the phone's answers (made at the real time)
+    session = StudySession(db_path, None, earlier)
+    shown = session.next_card(earlier)
+    assert shown is not None
+    session.answer(shown.queued, Grade.GOOD, earlier, 1000)
+    assert invoke(db_path, now, "anki", "pull", str(phone)).exit_code == 0
+    with pytest.raises(StudycardsError, match="has an answer after this one"):
+        session.undo(earlier)
+    session.close()
+    assert replayed_equals_stored(db_path)
+
+
+def test_hostile_anki_files_are_refused_in_one_line(db_path, phone, now, tmp_path):
+    import os
+
+    import zstandard
+
+    bomb = tmp_path / "bomb.apkg"
+    with zipfile.ZipFile(bomb, "w") as package:  # 70 MB of zeros in a few kilobytes
+        package.writestr("collection.anki21b", zstandard.ZstdCompressor().compress(
+            bytes(70 * 2**20)))  # fmt: skip
+    fifo = tmp_path / "fifo.apkg"
+    os.mkfifo(fifo)
+    view = tmp_path / "view.anki2"
+    shutil.copy(phone, view)
+    conn = __import__("sqlite3").connect(view)
+    conn.create_collation("unicase", lambda a, b: (a > b) - (a < b))
+    conn.executescript("ALTER TABLE revlog RENAME TO old; CREATE VIEW revlog AS SELECT * FROM old")
+    conn.close()
+    for path, problem in (
+        (bomb, "unpacks to more than 64 MB"),
+        (fifo, "is not a file"),
+        (view, "no revlog table"),
+    ):
+        result = invoke(db_path, now, "anki", "pull", str(path))
+        assert result.exit_code == 1, result.output
+        assert problem in result.stderr, (path, result.stderr)
+    assert not list(tmp_path.glob("studycards-anki-*"))
+
+
+def test_rows_no_anki_writes_are_counted_and_side_files_never_made(db_path, phone, now, tmp_path):
+    import sqlite3
+
+    odd = tmp_path / "odd" / "collection.anki2"
+    odd.parent.mkdir()
+    shutil.copy(phone, odd)
+    conn = sqlite3.connect(odd)
+    with conn:
+        conn.execute("INSERT INTO revlog VALUES (9223372036854775807, 1, -1, 3, 1, 0, 0, 1, 1)")
+        conn.execute("INSERT INTO revlog VALUES (1700000000001, 1, -1, 3, 1, 0, 0, 'slow', 1)")
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.close()
+    before = sorted(path.name for path in odd.parent.iterdir())
+    result = invoke(db_path, now, "anki", "pull", str(odd))
+    assert result.exit_code == 0, result.output
+    assert "skipped 2 reviews that no Anki writes" in result.output
+    assert sorted(path.name for path in odd.parent.iterdir()) == before  # no -wal, no -shm
+
+    Path(f"{odd}-wal").write_bytes(b"")  # as a running Anki leaves it
+    result = invoke(db_path, now, "anki", "pull", str(odd))
+    assert result.exit_code == 1
+    assert "is open in Anki" in result.stderr

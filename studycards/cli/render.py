@@ -132,7 +132,10 @@ def print_pull_summary(summary: PullSummary) -> None:
     left = [
         (summary.already, "pulled before"),
         (summary.unknown, "to notes that are not studycards cards"),
+        (summary.other_cards, "to cards added to studycards' notes in Anki"),
+        (summary.previews, "previews in Anki's filtered decks, which do not reschedule"),
         (summary.manual, "manual reschedulings in Anki, not answers"),
+        (summary.unreadable, "that no Anki writes (a time out of range, text for a number)"),
     ]
     for count, why in left:
         if count:

@@ -15,12 +15,13 @@ from studycards.scheduler.fsrs import RATINGS
 from studycards.scheduler.replay import Answer, replay_steps
 from studycards.sources.anki_reviews import read_anki_reviews
 from studycards.store.cards import card_keys
-from studycards.store.db import opened
+from studycards.store.db import opened, write_transaction
 from studycards.store.decks import deck_settings_by_id
 from studycards.store.reviews import LoggedAnswer, known_anki_ids, logged_answers, rewrite_logs
 
 _GRADES = {rating: grade for grade, rating in RATINGS.items()}  # Anki's ease 1-4
-_ANSWERS = {0, 1, 2, 3}  # learn, review, relearn, filtered; 4/5 are reschedulings by hand
+_ANSWERS = {0, 1, 2}  # learn, review, relearn; 4/5 are reschedulings by hand
+_PREVIEW = 3  # Anki logs a filtered deck's answers so only when they do not reschedule
 
 
 @dataclass(slots=True)
@@ -31,15 +32,22 @@ class PullSummary:
     rescheduled: int = 0  # cards whose schedule was replayed with them
     already: int = 0  # answers pulled before
     unknown: int = 0  # answers to notes that are not studycards cards
+    other_cards: int = 0  # answers to cards added to a studycards note in Anki (a reverse)
+    previews: int = 0  # answers in Anki's filtered decks that do not reschedule
     manual: int = 0  # Anki's manual reschedulings (set due date, forget): not answers
+    unreadable: int = 0  # rows no Anki writes (a time out of range, text for a number)
 
 
 def pull_from_anki(db_path: Path, path: Path) -> PullSummary:
     """Bring the answers made in Anki (the package, collection or profile at `path`) into the
-    collection and replay the schedules of the cards they answered."""
+    collection and replay the schedules of the cards they answered.
+
+    Everything from reading which answers are known to writing the replayed logs happens under
+    the collection's write lock: an answer given meanwhile in a review waits, and is then
+    replayed by the next pull, never lost."""
     log = read_anki_reviews(path)
-    summary = PullSummary(log.source, len(log.reviews))
-    with opened(db_path) as conn:
+    summary = PullSummary(log.source, len(log.reviews), unreadable=log.unreadable)
+    with opened(db_path) as conn, write_transaction(conn):
         cards = {note_guid(key): (card_id, deck_id) for card_id, key, deck_id in card_keys(conn)}
         decks = deck_settings_by_id(conn)
         known = known_anki_ids(conn)
@@ -49,6 +57,10 @@ def pull_from_anki(db_path: Path, path: Path) -> PullSummary:
             card = cards.get(review.guid) if review.guid is not None else None
             if card is None:
                 summary.unknown += 1
+            elif review.template != 0:  # studycards' note type has one card
+                summary.other_cards += 1
+            elif review.kind == _PREVIEW:
+                summary.previews += 1
             elif review.kind not in _ANSWERS or review.ease not in _GRADES:
                 summary.manual += 1
             elif review.id in known:
@@ -69,8 +81,7 @@ def pull_from_anki(db_path: Path, path: Path) -> PullSummary:
             merged = sorted([*logs.get(card_id, []), *new], key=_when)
             steps = replay_steps([logged.answer for logged in merged], decks[deck_of[card_id]])
             replayed[card_id] = [
-                (logged, before, after)
-                for logged, (before, after) in zip(merged, steps, strict=True)
+                (logged, *step) for logged, step in zip(merged, steps, strict=True)
             ]
         rewrite_logs(conn, replayed)
     summary.added = sum(len(new) for new in pulled.values())

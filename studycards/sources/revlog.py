@@ -39,7 +39,7 @@ class Revlog:
     skipped: int
 
 
-_LATEST_MS = 253_402_041_600_000  # 9999-12-29 UTC: a date in every time zone, as Python's end
+LATEST_MS = 253_402_041_600_000  # 9999-12-29 UTC: a date in every time zone, as Python's end
 
 
 def read_revlog(path: Path) -> Revlog:
@@ -105,7 +105,7 @@ def _row(
         return None
     card_id, review_time = values["card_id"], values["review_time"]
     assert card_id is not None and review_time is not None and rating is not None
-    if not 0 <= review_time <= _LATEST_MS:
+    if not 0 <= review_time <= LATEST_MS:
         raise RevlogError(
             path, f"review_time {review_time} is not a time (milliseconds since 1970)", line
         )

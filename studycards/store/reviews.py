@@ -14,7 +14,7 @@ from studycards.scheduler.day import study_day
 from studycards.scheduler.replay import Answer, with_memory
 from studycards.scheduler.states import answer
 from studycards.store.cards import SET_SCHEDULE, card_row
-from studycards.store.db import rows_in, write_transaction
+from studycards.store.db import rows_in
 from studycards.store.history import review_history
 from studycards.store.rows import (
     SCHEDULE_COLUMNS,
@@ -76,6 +76,11 @@ def undo_answer(session: Session, review_id: int) -> ReviewLog:
     log = session.get(ReviewRow, review_id)
     if log is None:
         raise StudycardsError(f"no answer with id {review_id} to undo")
+    if _answered_after(session, log):
+        raise StudycardsError(
+            f"card #{log.card_id} has an answer after this one (pulled from Anki since):"
+            " this answer stays"
+        )
     row = card_row(session, log.card_id)
     before = schedule_from(log, "before_")
     for column, value in schedule_columns(before).items():
@@ -84,6 +89,21 @@ def undo_answer(session: Session, review_id: int) -> ReviewLog:
     undone = _log_from(log)
     session.delete(log)
     return undone
+
+
+def _answered_after(session: Session, log: ReviewRow) -> bool:
+    """Whether the card has an answer later than `log`: undoing `log` would then put back a
+    schedule that the later answer has moved on from."""
+    from sqlalchemy import text
+
+    later = session.execute(
+        text(
+            "SELECT 1 FROM reviews WHERE card_id = :card AND (reviewed_at > :at"
+            " OR (reviewed_at = :at AND id > :id)) LIMIT 1"
+        ),
+        {"card": log.card_id, "at": log.reviewed_at, "id": log.id},
+    )
+    return later.first() is not None
 
 
 def card_answers(conn: sqlite3.Connection, card_id: int) -> list[Answer]:
@@ -174,7 +194,8 @@ def rewrite_logs(
     logs: Mapping[int, Sequence[tuple[LoggedAnswer, Schedule, Schedule]]],
 ) -> None:
     """Cards' logs as replayed (each answer with the schedule before and after it, the new
-    ones added) and each card's schedule what its last answer leaves: all or none."""
+    ones added) and each card's schedule what its last answer leaves, in the caller's write
+    transaction (in which it read the logs)."""
     steps = ", ".join(f"{when}_{name} = :{when}_{name}" for when in ("before", "after")
                       for name in SCHEDULE_COLUMNS)  # fmt: skip
     columns = ["card_id", "reviewed_at", "day", "grade", "duration_ms", "anki_id"]
@@ -196,13 +217,12 @@ def rewrite_logs(
                 "duration_ms": logged.duration_ms,
                 "anki_id": logged.anki_id,
             })  # fmt: skip
-    with write_transaction(conn):
-        conn.executemany(f"UPDATE reviews SET {steps} WHERE id = :id", updates)
-        conn.executemany(insert, inserts)
-        conn.executemany(
-            SET_SCHEDULE,
-            [schedule_columns(log[-1][2]) | {"id": card_id} for card_id, log in logs.items()],
-        )
+    conn.executemany(f"UPDATE reviews SET {steps} WHERE id = :id", updates)
+    conn.executemany(insert, inserts)
+    conn.executemany(
+        SET_SCHEDULE,
+        [schedule_columns(log[-1][2]) | {"id": card_id} for card_id, log in logs.items()],
+    )
 
 
 def _log_from(row: ReviewRow) -> ReviewLog:
