@@ -106,7 +106,7 @@ def test_a_switch_to_fsrs_keeps_due_dates_until_reschedule(db_path, seeds, now):
 
     result = invoke(db_path, now, "reschedule", "--deck", "oncology")
     assert result.exit_code == 0, result.output
-    assert "rescheduled 6 cards" in result.output
+    assert "rescheduled 6 cards from the review log" in result.output
     assert rows(db_path, "SELECT id, due, interval FROM cards ORDER BY id") != due_before
     for stored, replayed in stored_and_replayed(db_path):
         assert stored == replayed and stored.state is not CardState.NEW

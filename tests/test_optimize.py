@@ -100,3 +100,11 @@ def test_without_the_optimize_extra_it_says_so(learned, now, monkeypatch):
     assert result.exit_code == 1
     assert "needs the optimize extra" in result.stderr
     assert rows(learned, "SELECT DISTINCT parameters FROM decks") == [("[]",)]
+
+
+def test_without_the_optimize_extra_it_says_so_before_any_history(db_path, seeds, now, monkeypatch):
+    import_sources(db_path, [ImportTarget((seeds,), "Oncology")], now)
+    monkeypatch.setitem(__import__("sys").modules, "fsrs_rs_python", None)  # import fails
+    result = invoke(db_path, now, "optimize")
+    assert result.exit_code == 1
+    assert "needs the optimize extra" in result.stderr

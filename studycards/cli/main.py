@@ -370,7 +370,7 @@ def reschedule_command(
     from studycards.collection.scheduling import reschedule
 
     done = reschedule(ctx.obj["collection"], deck)
-    typer.echo(f"rescheduled {plural(done, 'card')} from their answers")
+    typer.echo(f"rescheduled {plural(done, 'card')} from the review log")
 
 
 @app.command("evaluate")

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from studycards.collection.scheduling import refresh_memory
 from studycards.errors import StudycardsError
+from studycards.evaluation.fitting import require_optimizer
 from studycards.evaluation.items import Answer, History
 from studycards.evaluation.scoring import evaluate, optimize
 from studycards.model import Evaluation, Grade, Optimization
@@ -35,6 +36,7 @@ def optimize_decks(db_path: Path, deck: str | None = None) -> Optimization:
     given to each of those decks, whose cards' memories are then recomputed with them (due
     dates stay: `reschedule` moves them). Weights that would not predict better are not
     taken. The present weights are the decks' own, or FSRS's defaults where they differ."""
+    require_optimizer()
     with opened(db_path) as conn:
         decks = deck_tree(conn, deck)
         weights = {settings.parameters or () for settings in decks.values()}

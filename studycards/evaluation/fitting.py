@@ -21,6 +21,15 @@ if TYPE_CHECKING:
 DECIMALS = 4
 
 
+def require_optimizer() -> None:
+    """Raise `OptimizerMissingError` unless fsrs-rs can be loaded: `optimize` says so before
+    it reads any history, not once there is enough of it to fit."""
+    try:
+        import fsrs_rs_python  # noqa: F401
+    except ImportError:
+        raise OptimizerMissingError from None
+
+
 def fit_parameters(
     histories: Sequence[History], items: Sequence[Item] | None = None
 ) -> tuple[float, ...]:
