@@ -201,6 +201,7 @@ class DeckCounts:
     new: int  # new cards that may still be introduced today
     learning: int  # cards being re-drilled (SM-2 same-day rule)
     due: int  # reviews due today, within the daily review limit
+    scheduler: Scheduler = Scheduler.SM2  # the deck's own (a parent's is not its children's)
 
     @property
     def label(self) -> str:

@@ -44,8 +44,8 @@ def test_import_then_reimport_then_decks_and_cards(db_path, seeds, now):
     assert decks.exit_code == 0
     lines = [line for line in decks.output.splitlines() if "Medicine" in line or "notes" in line]
     assert [[cell for cell in line.split() if cell not in "│┃"] for line in lines] == [
-        ["Medicine", "2", "2", "0", "0"],
-        ["notes", "4", "4", "0", "0"],
+        ["Medicine", "2", "2", "0", "0", "SM-2"],
+        ["notes", "4", "4", "0", "0", "SM-2"],
     ]
     cards = invoke(db_path, now, "cards", "--deck", "Medicine")
     assert cards.exit_code == 0

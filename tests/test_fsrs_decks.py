@@ -102,6 +102,7 @@ def test_a_switch_to_fsrs_keeps_due_dates_until_reschedule(db_path, seeds, now):
     assert rows(
         db_path, "SELECT scheduler, desired_retention FROM decks WHERE name = 'Oncology'"
     ) == [("fsrs", 0.85)]
+    assert "│ FSRS " in invoke(db_path, now, "decks").output  # `decks` says which
     assert rows(db_path, "SELECT id, due, interval FROM cards ORDER BY id") == due_before
 
     result = invoke(db_path, now, "reschedule", "--deck", "oncology")

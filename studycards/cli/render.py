@@ -25,6 +25,7 @@ from studycards.model import (
     Evaluation,
     Finding,
     Optimization,
+    Scheduler,
     Score,
 )
 from studycards.model import Progress as ProgressReport
@@ -157,7 +158,7 @@ def print_decks(decks: list[DeckCounts]) -> None:
     if not decks:
         out.print("No decks yet: `studycards import PATH` turns question files into cards.")
         return
-    table = Table("Deck", "Cards", "New", "Learning", "Due today")
+    table = Table("Deck", "Cards", "New", "Learning", "Due today", "Scheduler")
     for deck in decks:
         table.add_row(
             Text(printable(deck.label)),
@@ -165,10 +166,12 @@ def print_decks(decks: list[DeckCounts]) -> None:
             f"[blue]{deck.new}[/]" if deck.new else "0",
             f"[red]{deck.learning}[/]" if deck.learning else "0",
             f"[green]{deck.due}[/]" if deck.due else "0",
+            _SCHEDULER_NAMES[deck.scheduler],
         )
     out.print(table)
 
 
+_SCHEDULER_NAMES = {Scheduler.SM2: "SM-2", Scheduler.FSRS: "FSRS"}
 _STATE_NAMES = {CardState.NEW: "new", CardState.LEARNING: "re-drill", CardState.REVIEW: "review"}
 
 

@@ -8,7 +8,14 @@ import sqlite3
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from studycards.model import CardState, DeckCounts, DeckSettings, Outlook, deck_ancestors
+from studycards.model import (
+    CardState,
+    DeckCounts,
+    DeckSettings,
+    Outlook,
+    Scheduler,
+    deck_ancestors,
+)
 from studycards.scheduler.day import next_day_start, study_day
 from studycards.scheduler.queue import QueuedCard, ReviewQueue
 from studycards.scheduler.states import left_today, within_limit
@@ -133,10 +140,13 @@ def deck_overview(conn: sqlite3.Connection, now: datetime) -> list[DeckCounts]:
                 due_waiting, deck.reviews_per_day, done.get((deck_id, CardState.REVIEW), 0)
             ),
         )
-    return _roll_up(own)
+    schedulers = {deck.name: deck.scheduler for deck in decks.values()}
+    return _roll_up(own, schedulers)
 
 
-def _roll_up(own: dict[str, tuple[int, int, int, int]]) -> list[DeckCounts]:
+def _roll_up(
+    own: dict[str, tuple[int, int, int, int]], schedulers: dict[str, Scheduler]
+) -> list[DeckCounts]:
     """Add each deck's counts into all of its `Parent::` decks."""
     summed: dict[str, list[int]] = {}
     for name, counts in own.items():
@@ -145,8 +155,12 @@ def _roll_up(own: dict[str, tuple[int, int, int, int]]) -> list[DeckCounts]:
             for index, value in enumerate(counts):
                 total[index] += value
     return [
-        DeckCounts(name, name.count("::"), *counts)
-        for name, counts in sorted(summed.items(), key=lambda item: item[0].split("::"))
+        DeckCounts(
+            name, name.count("::"), cards, new, learning, due, schedulers.get(name, Scheduler.SM2)
+        )
+        for name, (cards, new, learning, due) in sorted(
+            summed.items(), key=lambda item: item[0].split("::")
+        )
     ]
 
 
