@@ -43,8 +43,8 @@ def pull_from_anki(db_path: Path, path: Path) -> PullSummary:
     collection and replay the schedules of the cards they answered.
 
     Everything from reading which answers are known to writing the replayed logs happens under
-    the collection's write lock: an answer given meanwhile in a review waits, and is then
-    replayed by the next pull, never lost."""
+    the collection's write lock: an answer given meanwhile in a review waits for the pull, then
+    applies to the card as the pull left it; none is lost or overwritten."""
     log = read_anki_reviews(path)
     summary = PullSummary(log.source, len(log.reviews), unreadable=log.unreadable)
     with opened(db_path) as conn, write_transaction(conn):
