@@ -7,11 +7,15 @@ there). The keypress
 figure runs from the grade key reaching the review screen to the next card painted (the answer
 committed to SQLite in between), over 60 answers; the pilot's own waits are not counted.
 
-Usage: python benchmarks/bench_review.py [N]
+With `fsrs`, every deck is scheduled by FSRS (each button's preview and each answer run
+py-fsrs); else by SM-2 (which keeps FSRS's memory up beside it).
+
+Usage: python benchmarks/bench_review.py [N] [sm2|fsrs]
 """
 
 from __future__ import annotations
 
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -87,9 +91,14 @@ asyncio.run(main())
 
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    scheduler = sys.argv[2] if len(sys.argv) > 2 else "sm2"
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(tmp, "collection.sqlite")
         build(db_path, count, datetime.now().astimezone())
+        conn = sqlite3.connect(db_path)
+        with conn:
+            conn.execute("UPDATE decks SET scheduler = ?", (scheduler,))
+        conn.close()
         cold = []
         for _ in range(5):
             launch = (sys.executable, "-c", FIRST_CARD, str(db_path), repr(time.time()))
@@ -102,7 +111,7 @@ def main() -> None:
             text=True,
         ).stdout
     median, worst, rss = map(float, out.split())
-    print(f"{count:,}-card collection, session on the 'Medicine' deck tree")
+    print(f"{count:,}-card collection, session on the 'Medicine' deck tree, {scheduler}")
     print(f"cold start to first card (whole process): median of 5 {statistics.median(cold):.2f} s"
           "   [target: < 0.8 s]")  # fmt: skip
     print(f"grade key to next card: median {median * 1000:.1f} ms, worst {worst * 1000:.1f} ms"
