@@ -1,11 +1,12 @@
 """Markdown -> HTML for Anki, with raw HTML disabled: whatever a question file holds arrives
 as visible text, never as live markup.
 
-pulldown-cmark (through pyromark) renders, in CommonMark with tables and strikethrough, as
-markdown-it (the TUI's parser, raw HTML off) reads the same text. pulldown-cmark passes raw
-HTML through and accepts any link scheme, so before rendering, `_as_text` turns into entities
-the first character of what markdown-it would show as text: raw HTML, links to
-`javascript:`-like URLs, and strikethrough with single tildes (markdown-it needs two)."""
+pulldown-cmark (through pyromark) renders, in CommonMark with tables and strikethrough, what
+markdown-it (the TUI's parser, raw HTML off) reads in the same text. pulldown-cmark passes raw
+HTML through, accepts any link scheme and a few things markdown-it does not, so before it
+renders, `_as_text` makes text of what markdown-it shows as text: raw HTML, links to
+`javascript:`-like URLs, strikethrough with single tildes, a delimiter row of colons. A text
+that still holds such things after a few passes (built to) is rendered by markdown-it."""
 
 from __future__ import annotations
 
@@ -13,10 +14,14 @@ import html
 import re
 import unicodedata
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import pyromark
 
 from studycards.model import quiet_title
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 _IMG_SRC = re.compile(r'<img src="([^"]*)"')
 _OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
@@ -26,51 +31,68 @@ _OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUG
 _BAD_SCHEME = re.compile(r"(?:vbscript|javascript|file|data):")
 _GOOD_DATA = re.compile(r"data:image/(?:gif|png|jpeg|webp);")
 
-# Passes that turn only the opening character of each construct into text (what markdown-it
-# does: what follows is read again, and may hold Markdown); a text that needs more (tags nested
-# in attributes, level after level) then has every `<` of its raw HTML escaped, so that one file
-# costs a bounded number of passes per construct.
-_FAITHFUL_PASSES = 8
+# Each pass makes text of the opening character of each construct found, as markdown-it does
+# (what follows is read again and may hold Markdown, or more HTML: a tag in a tag's attribute).
+# Past these passes the text goes to markdown-it: one file's cost stays bounded.
+_PASSES = 8
 
 
 def render(markdown: str) -> str:
     """One Markdown text as HTML; `<script>`, `<img onerror>`, `<` and `&` come out escaped."""
-    if _may_differ(markdown):
-        if any(mark in markdown for mark in _SHOWN):
-            for mark in _SHOWN:  # the marks below are this module's: from a file, entities
-                markdown = markdown.replace(mark, f"&#{ord(mark)};")
-        markdown = _as_text(markdown)
-    rendered = pyromark.html(markdown, options=_OPTIONS).strip()
-    if any(mark in rendered for mark in _SHOWN):
-        for mark, shown in _SHOWN.items():
+    if not _may_differ(markdown):
+        return _html(markdown)
+    marked = markdown
+    for mark in _SHOWN:
+        if mark in marked:  # this module's marks: from a file, they are entities
+            marked = marked.replace(mark, f"&#{ord(mark)};")
+    as_text = _as_text(marked)
+    if as_text is None:
+        fallback: str = _markdown_it().render(markdown).strip()
+        return fallback
+    rendered = _html(as_text)
+    for mark, shown in _SHOWN.items():
+        if mark in rendered:
             rendered = rendered.replace(mark, shown)
+    return rendered
+
+
+def _html(markdown: str) -> str:
+    rendered = pyromark.html(markdown, options=_OPTIONS).strip()
     if "<tbody>\n</tbody>" in rendered:  # a table of a head only (markdown-it writes no body)
         rendered = rendered.replace("<tbody>\n</tbody>", "")
     return rendered
+
+
+@lru_cache(maxsize=1)
+def _markdown_it() -> MarkdownIt:
+    from markdown_it import MarkdownIt  # only for texts built to defeat `_as_text`
+
+    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 
 
 # What `_as_text` puts in place of a character that markdown-it reads as text: a rare
 # punctuation mark, which pulldown-cmark takes for nothing but punctuation (as it does the
 # character, for emphasis), then written in the HTML as the character. Not an entity: an
 # entity would show as written where the text it lands in turns out to be a code span.
-_MARK_OF = {"<": "\u2e39", "[": "\u2e3f", "~": "\u2e2e", ":": "\u2e32"}
-_SHOWN = {"\u2e39": "&lt;", "\u2e3f": "[", "\u2e2e": "~", "\u2e32": ":"}
+_MARK_OF = {"<": "\u2e39", "[": "\u2e3f", "(": "\u2e35", "~": "\u2e2e", ":": "\u2e32"}
+_SHOWN = {"\u2e39": "&lt;", "\u2e3f": "[", "\u2e35": "(", "\u2e2e": "~", "\u2e32": ":"}
 
 
-def _as_text(markdown: str) -> str:
+def _as_text(markdown: str) -> str | None:
     """`markdown` with what markdown-it would show as text (raw HTML, links it refuses, single
     tildes, a delimiter row it refuses) made text for pulldown-cmark too: its first character
-    replaced by a mark, again until pulldown-cmark finds none of them."""
-    passes = 0
-    while True:
-        passes += 1
-        fixes = _fixes(markdown, every_angle=passes > _FAITHFUL_PASSES)
+    replaced by a mark, again until pulldown-cmark finds none of them (None: not in `_PASSES`)."""
+    for _ in range(_PASSES):
+        fixes = _fixes(markdown)
         if not fixes:
             return markdown
-        data = markdown.encode()
-        for start, (length, entity) in sorted(fixes.items(), reverse=True):
-            data = data[:start] + entity + data[start + length :]
-        markdown = data.decode()
+        data, pieces, done = markdown.encode(), [], 0
+        for at in sorted(fixes):
+            pieces += [data[done:at], fixes[at]]
+            done = at + 1
+        pieces.append(data[done:])
+        markdown = b"".join(pieces).decode()
+    return None
 
 
 def _may_differ(markdown: str) -> bool:
@@ -87,38 +109,44 @@ def _valid_link(url: str) -> bool:
     return not _BAD_SCHEME.match(url) or bool(_GOOD_DATA.match(url))
 
 
-_LT, _LBRACKET, _TILDE, _COLON = (_MARK_OF[char].encode() for char in "<[~:")
+_LT, _LBRACKET, _LPAREN, _TILDE, _COLON = (_MARK_OF[char].encode() for char in "<[(~:")
 
 
-def _fixes(markdown: str, every_angle: bool) -> dict[int, tuple[int, bytes]]:
-    """Byte offset -> (bytes replaced, entity) for one pass. pyromark's ranges are UTF-8 byte
-    offsets."""
+def _fixes(markdown: str) -> dict[int, bytes]:
+    """Byte offset of a character to make text -> its mark, for one pass. pyromark's ranges
+    are UTF-8 byte offsets (of one-byte characters here)."""
     data = markdown.encode()
-    fixes: dict[int, tuple[int, bytes]] = {}
+    fixes: dict[int, bytes] = {}
 
-    def escape(start: int, end: int, mark: bytes, entity: bytes) -> None:
-        at = data.find(mark, start, end)
+    def escape(start: int, end: int, char: bytes, mark: bytes, offset: int = 0) -> None:
+        at = data.find(char, start, end)
         if at >= 0:
-            fixes[at] = (1, entity)
+            fixes[at + offset] = mark
 
     table_head = False
+    links: list[tuple[bool, int]] = []  # open links and images: refused?, end of their text
     for event, span in pyromark.events_with_range(markdown, options=_OPTIONS):
         start, end = span["start"], span["end"]
         if not isinstance(event, dict):
             continue
-        if table_head and event.get("End") == "TableHead":
+        closed = event.get("End")
+        if isinstance(closed, str) and closed in ("Link", "Image"):
+            refused, text_end = links.pop()
+            if refused:  # as markdown-it: `(` is text, `[x]` may still be a reference link
+                escape(text_end, end, b"](", _LPAREN, offset=1)
+            if links:
+                links[-1] = (links[-1][0], max(links[-1][1], end))
+            continue
+        if links:
+            links[-1] = (links[-1][0], max(links[-1][1], end))
+        if table_head and closed == "TableHead":
             table_head = False
             _colons_only(data, end, fixes)
-        if "InlineHtml" in event or "Html" in event:
-            if every_angle:
-                for at in range(start, end):
-                    if data[at] == 0x3C:
-                        fixes[at] = (1, _LT)
-            elif "InlineHtml" in event:
-                escape(start, end, b"<", _LT)
+        if "InlineHtml" in event:
+            escape(start, end, b"<", _LT)
             continue
         kind = event.get("Start")
-        if kind == "HtmlBlock" and not every_angle:
+        if kind == "HtmlBlock":
             escape(start, end, b"<", _LT)
         elif kind == "TableHead":
             table_head = True
@@ -126,12 +154,10 @@ def _fixes(markdown: str, every_angle: bool) -> dict[int, tuple[int, bytes]]:
             _tildes(data, start, end, fixes)
         elif isinstance(kind, dict) and ("Link" in kind or "Image" in kind):
             link = kind.get("Link") or kind["Image"]
-            if _valid_link(link["dest_url"]) or link["link_type"] in _REFERENCED:
-                continue
-            if link["link_type"] in ("Autolink", "Email"):
+            refused = not _valid_link(link["dest_url"])
+            if refused and link["link_type"] in ("Autolink", "Email"):
                 escape(start, end, b"<", _LT)
-            else:
-                escape(start, end, b"[", _LBRACKET)
+            links.append((refused and link["link_type"] == "Inline", start + 1))
     if "[" in markdown:
         for definition in pyromark.reference_definitions(markdown, options=_OPTIONS).values():
             if not _valid_link(definition["dest"]):
@@ -140,7 +166,7 @@ def _fixes(markdown: str, every_angle: bool) -> dict[int, tuple[int, bytes]]:
     return fixes
 
 
-def _tildes(data: bytes, start: int, end: int, fixes: dict[int, tuple[int, bytes]]) -> None:
+def _tildes(data: bytes, start: int, end: int, fixes: dict[int, bytes]) -> None:
     """Strikethrough from `start` to `end` that markdown-it does not take for one: single
     tildes, or a run that cannot open or close by CommonMark's flanking rules (pulldown-cmark's
     are looser). Those tildes become text."""
@@ -151,7 +177,7 @@ def _tildes(data: bytes, start: int, end: int, fixes: dict[int, tuple[int, bytes
     for (first, last), opens in ((opener, True), (closer, False)):
         if data[first:last] != b"~" * 2 or not _flanking(data, first, last, opens):
             for at in range(first, last):
-                fixes[at] = (1, _TILDE)
+                fixes[at] = _TILDE
 
 
 def _flanking(data: bytes, first: int, last: int, left: bool) -> bool:
@@ -174,7 +200,7 @@ def _punct(char: str) -> bool:
 _DELIMITER_CELL = re.compile(rb"[ \t]*(:+)[ \t]*")
 
 
-def _colons_only(data: bytes, line_start: int, fixes: dict[int, tuple[int, bytes]]) -> None:
+def _colons_only(data: bytes, line_start: int, fixes: dict[int, bytes]) -> None:
     """A table's delimiter row (the line at `line_start`) whose cell holds colons but no `-`:
     pulldown-cmark takes it, markdown-it (and GFM) do not, so its first colon becomes text."""
     line_end = data.find(b"\n", line_start)
@@ -183,12 +209,8 @@ def _colons_only(data: bytes, line_start: int, fixes: dict[int, tuple[int, bytes
     for cell in line.split(b"|"):
         found = _DELIMITER_CELL.fullmatch(cell)
         if found:
-            fixes[at + found.start(1)] = (1, _COLON)
+            fixes[at + found.start(1)] = _COLON
         at += len(cell) + 1
-
-
-# Links through a definition: markdown-it refuses the definition, so that one is made text.
-_REFERENCED = ("Reference", "Collapsed", "Shortcut", "ReferenceUnknown", "CollapsedUnknown", "ShortcutUnknown")
 
 
 def render_card(texts: tuple[str, str, str, str]) -> tuple[str, str]:
