@@ -17,10 +17,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from collection import build
-from synthetic_revlog import GRADES, LEARNER, simulate
+from synthetic_revlog import LEARNER, simulate
 from timing import whole_process
 
 from studycards.model import Schedule
+from studycards.scheduler.fsrs import GRADES
 from studycards.store.rows import schedule_columns
 
 

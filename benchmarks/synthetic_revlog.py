@@ -16,10 +16,9 @@ import random
 from pathlib import Path
 
 from studycards.model import Grade, Memory, Sm2
-from studycards.scheduler.fsrs import RATINGS, next_memory, recall_probability
+from studycards.scheduler.fsrs import GRADES, RATINGS, next_memory, recall_probability
 from studycards.scheduler.sm2 import review
 
-GRADES = {rating: grade for grade, rating in RATINGS.items()}
 # FSRS-6 defaults (fsrs 6.3.2) with slower-growing first stabilities and a steeper decay.
 LEARNER = (
     0.1, 0.6, 1.5, 6.0, 6.4133, 0.8334, 3.0194, 0.001, 1.8722, 0.1666, 0.796, 1.4835,

@@ -13,12 +13,11 @@ from benchmarks.synthetic_revlog import LEARNER, simulate
 from studycards.collection.importing import ImportTarget, import_sources
 from studycards.collection.reviewing import StudySession
 from studycards.model import Grade, Schedule
-from studycards.scheduler.fsrs import RATINGS
+from studycards.scheduler.fsrs import GRADES
 from studycards.store.rows import schedule_columns
 from tests.conftest import rows
 from tests.test_evaluate_cli import invoke
 
-GRADES = {rating: grade for grade, rating in RATINGS.items()}
 CARDS = 250
 
 

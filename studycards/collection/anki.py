@@ -11,7 +11,7 @@ from pathlib import Path
 
 from studycards.export.identity import note_guid
 from studycards.scheduler.day import study_day
-from studycards.scheduler.fsrs import RATINGS
+from studycards.scheduler.fsrs import GRADES  # Anki's eases 1-4 are FSRS's ratings
 from studycards.scheduler.replay import Answer, replay_steps
 from studycards.sources.anki_reviews import read_anki_reviews
 from studycards.store.cards import card_keys
@@ -19,7 +19,6 @@ from studycards.store.db import opened, write_transaction
 from studycards.store.decks import deck_settings_by_id
 from studycards.store.reviews import LoggedAnswer, known_anki_ids, logged_answers, rewrite_logs
 
-_GRADES = {rating: grade for grade, rating in RATINGS.items()}  # Anki's ease 1-4
 _ANSWERS = {0, 1, 2}  # learn, review, relearn; 4/5 are reschedulings by hand
 _PREVIEW = 3  # Anki logs a filtered deck's answers so only when they do not reschedule
 
@@ -61,7 +60,7 @@ def pull_from_anki(db_path: Path, path: Path) -> PullSummary:
                 summary.other_cards += 1
             elif review.kind == _PREVIEW:
                 summary.previews += 1
-            elif review.kind not in _ANSWERS or review.ease not in _GRADES:
+            elif review.kind not in _ANSWERS or review.ease not in GRADES:
                 summary.manual += 1
             elif review.id in known:
                 summary.already += 1
@@ -69,7 +68,7 @@ def pull_from_anki(db_path: Path, path: Path) -> PullSummary:
                 card_id, deck_id = card
                 at = datetime.fromtimestamp(review.id / 1000, UTC).astimezone()
                 day = study_day(at, decks[deck_id].rollover_hour)
-                answer = Answer(_GRADES[review.ease], at, day)
+                answer = Answer(GRADES[review.ease], at, day)
                 pulled.setdefault(card_id, []).append(
                     LoggedAnswer(None, answer, max(0, review.duration_ms), review.id)
                 )

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from studycards.evaluation.items import History, Item
 from studycards.model import Grade, Memory, Sm2
 from studycards.scheduler import fsrs
+from studycards.scheduler.fsrs import GRADES
 from studycards.scheduler.sm2 import review
 
-GRADES = {rating: grade for grade, rating in fsrs.RATINGS.items()}  # FSRS rating -> button
 SM2_RETENTION = 0.9  # srs-benchmark's SM-2 baseline: p = 0.9 ** (delta_t / interval)
 SM2_MAX_INTERVAL = 36500  # srs-benchmark's s_max; studycards' own default maximum interval
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 Weights = tuple[float, ...] | None  # FSRS's 21 weights; () or None for the library's defaults
 RATINGS = {Grade.AGAIN: 1, Grade.HARD: 2, Grade.GOOD: 3, Grade.EASY: 4}  # FSRS's ratings
+GRADES = {rating: grade for grade, rating in RATINGS.items()}  # an FSRS (or Anki) rating's button
 SM2_RETENTION = 0.9  # what an SM-2 interval is taken to have aimed at (Anki's default)
 _S_MIN = 0.001  # FSRS-6's floor on stability
 
@@ -83,9 +84,8 @@ def next_memory(
         due=last,
         last_review=last if memory else None,
     )
-    scheduler = _cached_scheduler(parameters, 0.9, (), (), 36500)  # the memory needs no more
     moment = last + timedelta(days=max(0, elapsed_days))  # < 0: a day back (a time zone crossed)
-    after, _ = scheduler.review_card(card, Rating(RATINGS[grade]), moment)
+    after, _ = _memory_scheduler(parameters).review_card(card, Rating(RATINGS[grade]), moment)
     assert after.stability is not None and after.difficulty is not None
     return Memory(after.stability, after.difficulty)
 
@@ -104,8 +104,8 @@ def recall_probability(memory: Memory, elapsed_days: int, parameters: Weights) -
         last_review=start,
         due=start,
     )
-    scheduler = _scheduler(DeckSettings("", parameters=parameters))
-    return scheduler.get_card_retrievability(card, start + timedelta(days=max(0, elapsed_days)))
+    moment = start + timedelta(days=max(0, elapsed_days))
+    return _memory_scheduler(parameters).get_card_retrievability(card, moment)
 
 
 def memory_from_sm2(sm2: Sm2, parameters: Weights) -> Memory:
@@ -162,6 +162,12 @@ def _scheduler(settings: DeckSettings) -> fsrs.Scheduler:
         settings.relearning_steps,
         settings.maximum_interval,
     )
+
+
+def _memory_scheduler(parameters: Weights) -> fsrs.Scheduler:
+    """py-fsrs's scheduler for the memory and the forgetting curve alone: steps, retention
+    and the longest interval play no part in them."""
+    return _cached_scheduler(parameters, 0.9, (), (), 36500)
 
 
 @lru_cache(maxsize=64)
