@@ -124,10 +124,12 @@ _ONE_CARDS_ANSWERS = (
 
 
 def _as_answers(rows: Iterable[Any]) -> list[Answer]:
-    return [
-        Answer(Grade(grade), from_ms(reviewed_at) or datetime.min, date.fromordinal(day))
-        for grade, reviewed_at, day in rows
-    ]
+    return [_answer(grade, reviewed_at, day) for grade, reviewed_at, day in rows]
+
+
+def _answer(grade: int, reviewed_at: int, day: int) -> Answer:
+    """A log row's columns as a replay takes them."""
+    return Answer(Grade(grade), from_ms(reviewed_at) or datetime.min, date.fromordinal(day))
 
 
 def review_count(conn: sqlite3.Connection, card_ids: Sequence[int]) -> int:
@@ -150,9 +152,7 @@ def answers_by_card(conn: sqlite3.Connection, deck_ids: Sequence[int]) -> dict[i
     """Every answered card of these decks with its answers, oldest first: what replays need."""
     answers: dict[int, list[Answer]] = {}
     for row in review_history(conn, deck_ids):
-        answers.setdefault(row.card_id, []).extend(
-            _as_answers([(row.grade, row.reviewed_at, row.day)])
-        )
+        answers.setdefault(row.card_id, []).append(_answer(row.grade, row.reviewed_at, row.day))
     return answers
 
 
@@ -177,7 +177,7 @@ def logged_answers(
     for card_id, review_id, grade, reviewed_at, day, duration, anki_id in rows_in(
         conn, sql, card_ids
     ):
-        [answered] = _as_answers([(grade, reviewed_at, day)])
+        answered = _answer(grade, reviewed_at, day)
         logs.setdefault(card_id, []).append(LoggedAnswer(review_id, answered, duration, anki_id))
     return logs
 
