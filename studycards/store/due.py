@@ -48,8 +48,7 @@ def count_showing(
     conn: sqlite3.Connection, deck_id: int, queue: CardState, day: Day, limit: int = -1
 ) -> int:
     """Cards of one deck and queue that show on `day`, counted up to `limit` (-1: all)."""
-    params = {"deck": deck_id, "today": day.ordinal, "until": day.until, "limit": limit}
-    return int(conn.execute(count_sql(queue), params).fetchone()[0])
+    return int(conn.execute(count_sql(queue), day.params(deck_id, limit)).fetchone()[0])
 
 
 def count_sql(queue: CardState) -> str:
@@ -70,8 +69,7 @@ def fetch_showing(
     conn: sqlite3.Connection, deck_id: int, state: CardState, day: Day, limit: int
 ) -> list[QueuedCard]:
     """Cards of one deck and queue that show on `day`, in the index's order, up to `limit`."""
-    params = {"deck": deck_id, "today": day.ordinal, "until": day.until, "limit": limit}
-    rows = conn.execute(fetch_sql(state), params)
+    rows = conn.execute(fetch_sql(state), day.params(deck_id, limit))
     return [
         QueuedCard(row.id, row.deck_id, schedule_from(row)) for row in map(ScheduledRow._make, rows)
     ]
@@ -89,6 +87,10 @@ class Day(NamedTuple):
         ahead = timedelta(days=later)
         today = study_day(now, rollover_hour) + ahead
         return cls(today.toordinal(), to_ms(next_day_start(now, rollover_hour) + ahead))
+
+    def params(self, deck_id: int, limit: int) -> dict[str, int]:
+        """The parameters of `count_sql` and `fetch_sql` for one deck on this day."""
+        return {"deck": deck_id, "today": self.ordinal, "until": self.until, "limit": limit}
 
 
 def _answered_today(
