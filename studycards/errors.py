@@ -141,3 +141,18 @@ class OptimizerMissingError(StudycardsError):
             "fitting FSRS parameters needs the optimize extra (fsrs-rs-python):"
             " pip install 'studycards[optimize]'"
         )
+
+
+class SyncError(StudycardsError):
+    """A sync with an Anki sync server that did not happen: not logged in, the server down or
+    refusing the login, a full sync declined. Never carries a password or a key."""
+
+
+class SyncMissingError(SyncError):
+    """Anki's engine, the optional `anki` extra, is not installed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "syncing needs Anki's engine (AGPL, about 31 MB), an optional extra:"
+            " pip install 'studycards[anki]'"
+        )

@@ -16,9 +16,15 @@ from tests.conftest import REPO
 runner = CliRunner()
 
 
-def invoke(db_path: Path, now, *args: str, env: dict[str, str] | None = None):
+def invoke(
+    db_path: Path, now, *args: str, env: dict[str, str] | None = None, input: str | None = None
+):
     return runner.invoke(
-        app, ["--collection", str(db_path), *args], obj={"clock": lambda: now}, env=env
+        app,
+        ["--collection", str(db_path), *args],
+        obj={"clock": lambda: now},
+        env=env,
+        input=input,
     )
 
 

@@ -25,3 +25,20 @@ def presets_folder(flag: Path | None = None) -> Path:
     if flag is not None:
         return flag.expanduser()
     return Path(os.environ.get(PRESETS_ENV) or "decks").expanduser()
+
+
+def sync_login_path() -> Path:
+    """Where `anki login` keeps the sync server's key: the user's config folder."""
+    from platformdirs import user_config_path
+
+    return user_config_path("studycards", appauthor=False) / "anki-sync.json"
+
+
+def mirror_folder(collection: Path) -> Path:
+    """The private Anki collection that syncs for this studycards collection (one each)."""
+    import hashlib
+
+    from platformdirs import user_data_path
+
+    name = hashlib.sha256(str(collection.resolve()).encode()).hexdigest()[:16]
+    return user_data_path("studycards", appauthor=False) / "anki-mirror" / name

@@ -333,7 +333,8 @@ def optimize_command(
 
 anki_app = typer.Typer(
     cls=_Commands,
-    help="Studying on your phone: bring the reviews made in Anki back.",
+    help="Studying on your phone: bring the reviews made in Anki back, or sync with an Anki"
+    " sync server.",
     rich_markup_mode=None,
 )
 app.add_typer(anki_app, name="anki")
@@ -358,6 +359,75 @@ def anki_pull_command(
     from studycards.collection.anki import pull_from_anki
 
     print_pull_summary(pull_from_anki(ctx.obj["collection"], path))
+
+
+@anki_app.command("login")
+def anki_login_command(
+    user: Annotated[str, typer.Option("--user", "-u", help="Your account's user name (email).")],
+    endpoint: Annotated[
+        str | None,
+        typer.Option(
+            "--endpoint",
+            help="A self-hosted sync server's address, e.g. http://localhost:8080/"
+            " (default: AnkiWeb).",
+            show_default=False,
+        ),
+    ] = None,
+    password_stdin: Annotated[
+        bool,
+        typer.Option("--password-stdin", help="Read the password from standard input."),
+    ] = False,
+) -> None:
+    """Log in to a sync server. Only the key the server returns is kept (in your config
+    folder, readable by you alone), never the password."""
+    import sys
+
+    from studycards.cli.location import sync_login_path
+    from studycards.collection.syncing import log_in_to
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True)
+    server = log_in_to(endpoint, user, password, sync_login_path())
+    typer.echo(f"logged in to {server}")
+
+
+@anki_app.command("logout")
+def anki_logout_command() -> None:
+    """Forget the saved key of the sync server."""
+    from studycards.cli.location import sync_login_path
+    from studycards.collection.syncing import log_out
+
+    typer.echo("logged out" if log_out(sync_login_path()) else "not logged in")
+
+
+@anki_app.command("sync")
+def anki_sync_command(
+    ctx: typer.Context,
+    yes: Annotated[
+        bool,
+        typer.Option("--yes", "-y", help="Agree to a full sync without asking (for scripts)."),
+    ] = False,
+) -> None:
+    """Sync with the sync server you logged in to: your notes, answers and schedules go up,
+    the answers made on other devices come back and their cards are rescheduled from both
+    logs. Needs the optional extra: pip install 'studycards[anki]'."""
+    from studycards.cli.location import mirror_folder, sync_login_path
+    from studycards.cli.render import confirm_full_sync, print_sync_summary, sync_progress
+    from studycards.collection.syncing import sync_with_anki
+
+    collection = ctx.obj["collection"]
+    with sync_progress() as progress:
+        summary = sync_with_anki(
+            collection,
+            mirror_folder(collection),
+            sync_login_path(),
+            ctx.obj["clock"](),
+            confirm=lambda full: yes or confirm_full_sync(full, progress),
+            progress=progress,
+        )
+    print_sync_summary(summary)
 
 
 @app.command("reschedule")

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from studycards.collection.exporting import ExportSummary
     from studycards.collection.importing import ImportSummary
     from studycards.collection.reviewing import Released
+    from studycards.collection.syncing import FullSync, SyncSummary
 
 # Messages are never wrapped: a failure, a path or a stale card stays one line to grep for.
 out = Console(highlight=False, emoji=False, soft_wrap=True)
@@ -141,6 +142,74 @@ def print_pull_summary(summary: PullSummary) -> None:
     for count, why in left:
         if count:
             out.print(f"skipped {plural(count, 'review')} {why}", style="dim")
+
+
+class SyncSteps:
+    """A sync's steps on stderr: one spinner line on a terminal, else a line each."""
+
+    def __init__(self) -> None:
+        self._status = err.status("") if err.is_terminal else None
+
+    def __call__(self, step: str) -> None:
+        if self._status is None:
+            err.print(f"{_data(step)}…", style="dim")
+        else:
+            self._status.update(f"{_data(step)}…")
+            self._status.start()
+
+    def pause(self) -> None:
+        if self._status is not None:
+            self._status.stop()
+
+
+@contextmanager
+def sync_progress() -> Iterator[SyncSteps]:
+    steps = SyncSteps()
+    try:
+        yield steps
+    finally:
+        steps.pause()
+
+
+def confirm_full_sync(full: FullSync, steps: SyncSteps) -> bool:
+    """Say which side a full sync replaces and ask; without a terminal to ask on, refuse."""
+    import sys
+
+    import typer
+
+    steps.pause()
+    first = "First sync with this server: " if full.first else "The server asks for a full sync: "
+    if full.upload:
+        what = (
+            "studycards' Anki collection replaces the server's, and every device's at its next"
+            " sync (answers they have not synced yet are lost)."
+        )
+    else:
+        what = (
+            "the server's collection replaces studycards' private copy of it; studycards keeps"
+            " every card and answer and sends them again."
+        )
+    err.print(f"{first}{what}")
+    if not sys.stdin.isatty():
+        err.print("Run again with --yes to agree.")
+        return False
+    return typer.confirm("Go on?", err=True)
+
+
+def print_sync_summary(summary: SyncSummary) -> None:
+    """One line of what a sync did, then what a pull left out (if anything)."""
+    pulled = summary.pulled
+    added, rescheduled = (pulled.added, pulled.rescheduled) if pulled else (0, 0)
+    full = "".join(
+        f"; full {'upload' if full.upload else 'download'}" for full in summary.full_syncs
+    )
+    out.print(
+        f"synced with {_data(summary.server)}: {plural(added, 'answer')} from other devices"
+        f" ({plural(rescheduled, 'card')} rescheduled), {plural(summary.answers_sent, 'answer')}"
+        f" and {plural(summary.schedules_sent, 'schedule')} sent"
+        + (", notes written" if summary.notes_written else "")
+        + full
+    )
 
 
 def print_released(released: Released, done: str, held: str) -> None:

@@ -7,6 +7,7 @@ the caller's SQLModel session, which is why SQLAlchemy is imported where a write
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -37,6 +38,7 @@ from studycards.store.rows import (
     SUSPENDED,
     CardText,
     ScheduledRow,
+    SyncedCard,
     draft_columns,
     draft_from,
     from_day,
@@ -361,6 +363,31 @@ def set_schedules(conn: sqlite3.Connection, schedules: Mapping[int, Schedule]) -
             f"UPDATE reviews SET {log_columns} WHERE id = ({LAST_ANSWER.format(card=':id')})",
             values,
         )
+
+
+def synced_cards(conn: sqlite3.Connection) -> list[SyncedCard]:
+    """Every card with what an Anki collection is told of its schedule."""
+    rows = conn.execute(
+        f"SELECT key, queue, (SELECT count(*) FROM reviews r WHERE r.card_id = cards.id),"
+        f" {', '.join(ScheduledRow._fields)} FROM cards"
+    )
+    return [
+        SyncedCard(key, scheduled.deck_id, schedule_from(scheduled), queue == SUSPENDED, answers)
+        for key, queue, answers, *columns in rows
+        for scheduled in (ScheduledRow._make(columns),)
+    ]
+
+
+def notes_fingerprint(conn: sqlite3.Connection) -> str:
+    """A digest of every card's note as an export writes it (text, deck, tags): when it is
+    unchanged since a sync wrote the notes into Anki, the next sync need not write them."""
+    digest = hashlib.sha256()
+    for row in conn.execute(
+        "SELECT c.key, c.content_hash, c.tags, d.name FROM cards c JOIN decks d"
+        " ON d.id = c.deck_id ORDER BY c.id"
+    ):
+        digest.update("\x1f".join(row).encode() + b"\x1e")
+    return digest.hexdigest()
 
 
 def card_keys(conn: sqlite3.Connection) -> list[tuple[int, str, int]]:

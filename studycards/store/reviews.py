@@ -14,10 +14,12 @@ from studycards.scheduler.day import study_day
 from studycards.scheduler.replay import Answer, with_memory
 from studycards.scheduler.states import answer
 from studycards.store.cards import SET_SCHEDULE, card_row
-from studycards.store.db import rows_in
+from studycards.store.db import rows_in, write_transaction
 from studycards.store.history import review_history
 from studycards.store.rows import (
     SCHEDULE_COLUMNS,
+    ScheduledRow,
+    SyncedAnswer,
     from_ms,
     schedule_columns,
     schedule_from,
@@ -187,6 +189,45 @@ def known_anki_ids(conn: sqlite3.Connection) -> set[int]:
     return {anki_id for (anki_id,) in conn.execute(
         "SELECT anki_id FROM reviews WHERE anki_id IS NOT NULL"
     )}  # fmt: skip
+
+
+def answers_for_anki(conn: sqlite3.Connection, in_anki: set[int]) -> list[SyncedAnswer]:
+    """The answers Anki's log (whose ids are `in_anki`) lacks, each given an id of Anki's (its
+    time in milliseconds, moved on past ids taken) and the id kept, in one transaction: an
+    answer sent is known by that id when Anki's log comes back, so it is never pulled twice."""
+    with write_transaction(conn):
+        taken = known_anki_ids(conn) | in_anki
+        missing: list[int] = []
+        given: list[tuple[int, int]] = []
+        for review_id, anki_id, reviewed_at in conn.execute(
+            "SELECT id, anki_id, reviewed_at FROM reviews ORDER BY reviewed_at, id"
+        ):
+            if anki_id is None:
+                anki_id = reviewed_at
+                while anki_id in taken:
+                    anki_id += 1
+                taken.add(anki_id)
+                given.append((anki_id, review_id))
+            elif anki_id in in_anki:
+                continue
+            missing.append(review_id)
+        conn.executemany("UPDATE reviews SET anki_id = ? WHERE id = ?", given)
+    columns = ", ".join(
+        f"r.{when}_{name}" for when in ("before", "after") for name in SCHEDULE_COLUMNS
+    )
+    sql = (
+        f"SELECT r.anki_id, c.key, r.reviewed_at, r.grade, r.duration_ms, {columns}"
+        " FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.id IN ({marks})"
+    )
+    width = len(SCHEDULE_COLUMNS)
+    return [
+        SyncedAnswer(
+            anki_id, key, from_ms(at) or datetime.min, grade, duration,
+            schedule_from(ScheduledRow(0, 0, *steps[:width])),
+            schedule_from(ScheduledRow(0, 0, *steps[width:])),
+        )
+        for anki_id, key, at, grade, duration, *steps in rows_in(conn, sql, missing)
+    ]  # fmt: skip
 
 
 def rewrite_logs(

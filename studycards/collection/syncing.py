@@ -1,0 +1,225 @@
+"""`studycards anki login / logout / sync`: two-way sync with an Anki sync server (AnkiWeb or
+a self-hosted one) through a private mirror collection that Anki's engine keeps.
+
+A sync: (1) the mirror syncs, bringing what other devices sent; (2) their answers join
+studycards' logs and the cards they answered are replayed (`anki pull` on the mirror), so when
+both sides answered a card, the union of both logs decides, not the last writer; (3)
+studycards' notes, its answers the mirror lacks and every schedule that differs are written
+into the mirror; (4) the mirror syncs again, sending them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from studycards.collection.anki import PullSummary, pull_from_anki
+from studycards.collection.exporting import export_anki
+from studycards.errors import StudycardsError, SyncError
+from studycards.export.identity import note_guid
+from studycards.export.mirror import (
+    AnkiCard,
+    FullSync,
+    Mirror,
+    SyncKey,
+    anki_card,
+    anki_review,
+    endpoint_url,
+    log_in,
+    open_mirror,
+    require_engine,
+    same_schedule,
+)
+from studycards.scheduler.day import study_day
+from studycards.store.cards import notes_fingerprint, synced_cards
+from studycards.store.db import opened
+from studycards.store.decks import deck_settings_by_id
+from studycards.store.reviews import answers_for_anki
+
+__all__ = ["FullSync", "SyncSummary", "log_in_to", "log_out", "logged_in", "sync_with_anki"]
+
+_MIRROR = "collection.anki2"
+_NOTES_SENT = "notes-sent"  # beside the mirror: the fingerprint of the notes last written
+
+
+@dataclass(slots=True)
+class SyncSummary:
+    server: str
+    pulled: PullSummary | None = None
+    notes_written: bool = False  # the notes were (re)written into the mirror
+    answers_sent: int = 0
+    schedules_sent: int = 0
+    full_syncs: list[FullSync] = field(default_factory=list)
+
+
+def log_in_to(endpoint: str | None, user: str, password: str, credentials: Path) -> str:
+    """Log in and keep only the server's key (and address), readable by the user alone.
+    Returns the server as messages name it."""
+    url = endpoint_url(endpoint)
+    with tempfile.TemporaryDirectory(prefix="studycards-login-") as scratch:
+        key = log_in(url, user, password, Path(scratch))
+    _save_key(key, credentials)
+    return key.server
+
+
+def log_out(credentials: Path) -> bool:
+    """Forget the saved key; whether there was one."""
+    try:
+        credentials.unlink()
+    except FileNotFoundError:
+        return False
+    except OSError as err:
+        raise SyncError(f"cannot delete {credentials}: {err.strerror or err}") from None
+    return True
+
+
+def logged_in(credentials: Path) -> str | None:
+    """The server the saved key is for, if one is saved."""
+    try:
+        return _saved_key(credentials).server
+    except SyncError:
+        return None
+
+
+def sync_with_anki(
+    db_path: Path,
+    mirror_folder: Path,
+    credentials: Path,
+    now: datetime,
+    confirm: Callable[[FullSync], bool],
+    progress: Callable[[str], None] = lambda step: None,
+    timeout_s: int = 30,
+) -> SyncSummary:
+    """Sync the collection at `db_path` with the server the saved key is for, through the
+    mirror kept in `mirror_folder`. `confirm` is asked before any full sync; a server silent
+    for `timeout_s` is given up on."""
+    require_engine()
+    sync = _Sync(_saved_key(credentials), credentials, mirror_folder, confirm, timeout_s)
+    mirror_path = mirror_folder / _MIRROR
+    with open_mirror(mirror_path) as mirror:
+        progress(f"Fetching changes from {sync.summary.server}")
+        sync.run(mirror, upload_wins=False)
+    progress("Bringing in answers made on other devices")
+    sync.summary.pulled = pull_from_anki(db_path, mirror_path)
+    with open_mirror(mirror_path) as mirror:
+        for _ in range(2):  # a full download takes away what was written: write it again
+            progress("Writing studycards' cards and answers")
+            _write(db_path, mirror, mirror_folder / _NOTES_SENT, now, sync.summary)
+            progress(f"Sending to {sync.summary.server}")
+            if sync.run(mirror, upload_wins=True) in (None, True):
+                break
+    return sync.summary
+
+
+class _Sync:
+    """One sync's key (its address may move), choices and summary."""
+
+    def __init__(
+        self,
+        key: SyncKey,
+        credentials: Path,
+        mirror_folder: Path,
+        confirm: Callable[[FullSync], bool],
+        timeout_s: int,
+    ) -> None:
+        self.key, self._credentials, self._confirm = key, credentials, confirm
+        self._timeout_s = timeout_s
+        self._notes_sent = mirror_folder / _NOTES_SENT
+        self.summary = SyncSummary(key.server)
+
+    def run(self, mirror: Mirror, upload_wins: bool) -> bool | None:
+        """Sync the mirror once; whether a full sync uploaded (None: no full sync)."""
+        full, new_endpoint = mirror.sync(self.key, upload_wins, self._confirm, self._timeout_s)
+        if new_endpoint and new_endpoint != self.key.endpoint:
+            self.key = SyncKey(self.key.key, new_endpoint)
+            _save_key(self.key, self._credentials)
+        if full is None:
+            return None
+        self.summary.full_syncs.append(full)
+        if not full.upload:  # the server's notes replaced those written: write them all again
+            self._notes_sent.unlink(missing_ok=True)
+        return full.upload
+
+
+def _write(
+    db_path: Path, mirror: Mirror, notes_sent: Path, now: datetime, summary: SyncSummary
+) -> None:
+    """Write into the mirror what it lacks of the collection: notes, answers, schedules."""
+    with opened(db_path) as conn:
+        fingerprint = notes_fingerprint(conn)
+        cards = synced_cards(conn)
+        decks = deck_settings_by_id(conn)
+    if not cards:
+        return
+    guids = {note_guid(card.key) for card in cards}
+    if _read(notes_sent) != fingerprint or not guids <= mirror.note_guids():
+        with tempfile.TemporaryDirectory(prefix="studycards-sync-") as scratch:
+            package = Path(scratch) / "notes.apkg"
+            export_anki(db_path, package, now, force=True)
+            mirror.import_notes(package)
+        notes_sent.write_text(fingerprint, encoding="utf-8")
+        summary.notes_written = True
+    in_anki = mirror.cards()
+    anki_today = mirror.today
+    schedules: list[tuple[int, AnkiCard]] = []
+    for card in cards:
+        theirs = in_anki.get(note_guid(card.key))
+        if theirs is None:
+            continue  # a card added to the mirror's note type in Anki
+        today = study_day(now, decks[card.deck_id].rollover_hour)
+        ours = anki_card(card.schedule, card.suspended, card.answers, today, anki_today)
+        if ours is not None and not same_schedule(ours, theirs[1]):
+            schedules.append((theirs[0], ours))
+    with opened(db_path) as conn:
+        answers = answers_for_anki(conn, mirror.review_ids())
+    reviews = [
+        anki_review(answer.anki_id, in_anki[guid][0], answer.grade, answer.at, answer.before,
+                    answer.after, answer.duration_ms)
+        for answer in answers
+        for guid in (note_guid(answer.key),)
+        if guid in in_anki
+    ]  # fmt: skip
+    mirror.write(schedules, reviews, now)
+    summary.answers_sent += len(reviews)
+    summary.schedules_sent += len(schedules)
+
+
+def _save_key(key: SyncKey, credentials: Path) -> None:
+    """Write the key where only its owner may read it, replacing the file whole."""
+    try:
+        credentials.parent.mkdir(parents=True, exist_ok=True)
+        scratch = credentials.with_name(f".{credentials.name}.tmp")
+        scratch.unlink(missing_ok=True)
+        fd = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            json.dump({"endpoint": key.endpoint, "key": key.key}, file)
+        scratch.replace(credentials)
+    except OSError as err:
+        raise SyncError(f"cannot save the login in {credentials}: {err.strerror or err}") from None
+
+
+def _saved_key(credentials: Path) -> SyncKey:
+    text = _read(credentials)
+    if text is None:
+        raise SyncError("not logged in to a sync server: run `studycards anki login` first")
+    try:
+        saved = json.loads(text)
+        return SyncKey(str(saved["key"]), str(saved["endpoint"]))
+    except (ValueError, KeyError, TypeError):
+        raise SyncError(
+            f"{credentials} is not a saved login: run `studycards anki login` again"
+        ) from None
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as err:
+        raise StudycardsError(f"cannot read {path}: {err}") from None

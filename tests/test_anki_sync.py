@@ -1,0 +1,323 @@
+"""`studycards anki login / logout / sync` against Anki's own sync server (`python -m
+anki.syncserver`, started here on 127.0.0.1), with a second Anki collection as the phone:
+what is answered on either side reaches the other, a killed sync loses and doubles nothing."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from anki.collection import Collection
+from anki.sync import SyncAuth
+from anki.sync_pb2 import SyncCollectionResponse
+
+from studycards.collection.reviewing import StudySession
+from studycards.collection.syncing import sync_with_anki
+from studycards.errors import SyncError
+from studycards.export.identity import note_guid
+from studycards.model import Grade
+from studycards.scheduler.replay import replay
+from studycards.store.cards import card_schedule
+from studycards.store.db import opened, writing
+from studycards.store.decks import deck_tree
+from studycards.store.reviews import answer_card, answers_by_card
+from tests.conftest import rows
+from tests.test_cli import invoke
+
+USER, PASSWORD = "learner@example.com", "correct horse"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def server(tmp_path) -> Iterator[str]:
+    """Anki's sync server on a free local port, with one account; its address."""
+    port = free_port()
+    env = os.environ | {
+        "SYNC_USER1": f"{USER}:{PASSWORD}",
+        "SYNC_HOST": "127.0.0.1",
+        "SYNC_PORT": str(port),
+        "SYNC_BASE": str(tmp_path / "server"),
+        "RUST_LOG": "error",
+    }
+    process = subprocess.Popen([sys.executable, "-m", "anki.syncserver"], env=env)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            assert process.poll() is None and time.monotonic() < deadline, "no sync server"
+            time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}/"
+    process.kill()
+    process.wait()
+
+
+@pytest.fixture
+def now() -> datetime:
+    """The real time: Anki's engine (the phone, the server) dates every answer by it."""
+    return datetime.now().astimezone()
+
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    """Config and data folders of this test's own (the saved login, the mirror)."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    return tmp_path
+
+
+@pytest.fixture
+def synced(db_path, seeds, now, server, home) -> str:
+    """The seed cards imported, logged in, and sent to the server by a first sync."""
+    assert invoke(db_path, now, "import", str(seeds)).exit_code == 0
+    login = invoke(db_path, now, *login_args(server), input=PASSWORD + "\n")
+    assert login.exit_code == 0, login.output
+    first = invoke(db_path, now, "anki", "sync", "--yes")
+    assert first.exit_code == 0, first.output
+    assert "full upload" in first.output and "notes written" in first.output
+    return server
+
+
+def login_args(server: str) -> tuple[str, ...]:
+    return ("anki", "login", "--endpoint", server, "--user", USER, "--password-stdin")
+
+
+class Phone:
+    """A second Anki collection syncing with the same account: AnkiDroid, say."""
+
+    def __init__(self, path: Path, server: str) -> None:
+        path.parent.mkdir(exist_ok=True)
+        self.col = Collection(str(path))
+        self.auth: SyncAuth = self.col.sync_login(USER, PASSWORD, server)
+
+    def sync(self) -> None:
+        out = self.col.sync_collection(self.auth, sync_media=False)
+        if out.required in (SyncCollectionResponse.FULL_DOWNLOAD, SyncCollectionResponse.FULL_SYNC):
+            self.col.close_for_full_sync()
+            self.col.full_upload_or_download(
+                auth=self.auth, server_usn=out.server_media_usn, upload=False
+            )
+            self.col.reopen(after_full_sync=True)
+
+    def answer(self, *eases: int) -> list[int]:
+        """Answer new cards of studycards' notes, one per ease; their ids."""
+        new = self.col.find_cards("note:studycards is:new", order=True)
+        for card_id, ease in zip(new, eases, strict=False):
+            card = self.col.get_card(card_id)
+            card.start_timer()
+            self.col.sched.answerCard(card, ease)
+        return list(new[: len(eases)])
+
+    def review_count(self) -> int:
+        return self.col.db.scalar("SELECT count(*) FROM revlog")
+
+
+@pytest.fixture
+def phone(tmp_path, synced) -> Iterator[Phone]:
+    """The phone, its collection downloaded from the server."""
+    device = Phone(tmp_path / "phone" / "collection.anki2", synced)
+    device.sync()
+    yield device
+    device.col.close()
+
+
+def replayed_equals_stored(db_path) -> bool:
+    with opened(db_path) as conn:
+        decks = deck_tree(conn, None)
+        deck_of = dict(conn.execute("SELECT id, deck_id FROM cards").fetchall())
+        return all(
+            replay(answers, decks[deck_of[card_id]]) == card_schedule(conn, card_id)
+            for card_id, answers in answers_by_card(conn, list(decks)).items()
+        )
+
+
+def answer_in_studycards(db_path, now, *grades: Grade) -> None:
+    session = StudySession(db_path, None, now)
+    for grade in grades:
+        shown = session.next_card(now)
+        assert shown is not None
+        session.answer(shown.queued, grade, now, 4000)
+
+
+def sync(db_path, now, *args: str):
+    result = invoke(db_path, now, "anki", "sync", *args)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_login_keeps_only_the_key_readable_by_the_user_alone(db_path, now, server, home):
+    wrong = invoke(db_path, now, *login_args(server), input="wrong\n")
+    assert wrong.exit_code == 1
+    assert "refused the user name or password" in wrong.output
+    assert "wrong" not in wrong.output.replace("refused", "")
+    assert not (home / "config").exists()
+
+    right = invoke(db_path, now, *login_args(server), input=PASSWORD + "\n")
+    assert right.exit_code == 0, right.output
+    saved = home / "config" / "studycards" / "anki-sync.json"
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+    text = saved.read_text()
+    assert PASSWORD not in text and USER not in text and '"key"' in text
+
+    assert "logged out" in invoke(db_path, now, "anki", "logout").output
+    assert not saved.exists()
+    assert "not logged in" in invoke(db_path, now, "anki", "logout").output
+    unsaved = invoke(db_path, now, "anki", "sync")
+    assert unsaved.exit_code == 1 and "anki login" in unsaved.output
+
+
+def test_a_server_that_is_down_is_one_clear_line_and_nothing_changes(
+    db_path, seeds, now, server, home
+):
+    assert invoke(db_path, now, "import", str(seeds)).exit_code == 0
+    closed = f"http://127.0.0.1:{free_port()}/"
+    assert invoke(db_path, now, *login_args(server), input=PASSWORD + "\n").exit_code == 0
+    saved = home / "config" / "studycards" / "anki-sync.json"
+    saved.write_text(saved.read_text().replace(server, closed))
+    before = db_path.read_bytes()
+
+    result = invoke(db_path, now, "anki", "sync", "--yes")
+
+    assert result.exit_code == 1
+    error = [line for line in result.output.splitlines() if line.startswith("error:")]
+    assert error == [
+        f"error: cannot reach the sync server {closed.rstrip('/')}: " + error[0].split(": ", 2)[2]
+    ]
+    assert db_path.read_bytes() == before
+
+
+def test_a_full_sync_asks_first_and_a_refusal_syncs_nothing(db_path, seeds, now, server, home):
+    assert invoke(db_path, now, "import", str(seeds)).exit_code == 0
+    assert invoke(db_path, now, *login_args(server), input=PASSWORD + "\n").exit_code == 0
+
+    refused = invoke(db_path, now, "anki", "sync", input="n\n")
+
+    assert refused.exit_code == 1
+    assert "First sync with this server: studycards' Anki collection replaces" in refused.output
+    assert "full sync declined" in refused.output
+    phone = Phone(home / "phone" / "collection.anki2", server)
+    phone.sync()
+    assert phone.col.note_count() == 0  # the server still holds nothing
+    phone.col.close()
+
+
+def test_answers_made_on_the_phone_come_back_and_reschedule_once(db_path, now, phone):
+    answered = phone.answer(3, 1, 4)
+    phone.sync()
+
+    result = sync(db_path, now)
+
+    assert "3 answers from other devices (3 cards rescheduled)" in result.output
+    assert rows(db_path, "SELECT count(*) FROM reviews WHERE anki_id IS NOT NULL") == [(3,)]
+    assert replayed_equals_stored(db_path)
+    again = sync(db_path, now)
+    assert "0 answers from other devices" in again.output
+    assert rows(db_path, "SELECT count(*) FROM reviews") == [(3,)]
+    # studycards' schedules (by replay) are what the phone's cards now carry
+    phone.sync()
+    reviewed = rows(db_path, "SELECT interval FROM cards WHERE state = 2")
+    intervals = phone.col.db.list(
+        f"SELECT ivl FROM cards WHERE type = 2 AND id IN ({','.join(map(str, answered))})"
+    )
+    assert sorted(intervals) == sorted(interval for (interval,) in reviewed)
+
+
+def test_answers_made_in_studycards_reach_the_phone(db_path, now, phone):
+    answer_in_studycards(db_path, now, Grade.GOOD, Grade.EASY)
+
+    result = sync(db_path, now)
+
+    assert "2 answers and 2 schedules sent" in result.output
+    phone.sync()
+    assert phone.review_count() == 2
+    ids = {anki_id for (anki_id,) in rows(db_path, "SELECT anki_id FROM reviews")}
+    assert set(phone.col.db.list("SELECT id FROM revlog")) == ids
+    cards = phone.col.db.all("SELECT type, queue, ivl FROM cards WHERE reps > 0")
+    stored = rows(db_path, "SELECT state, state, interval FROM cards WHERE reps > 0")
+    assert sorted(map(tuple, cards)) == sorted(stored)
+    assert "0 answers and 0 schedules sent" in sync(db_path, now).output
+
+
+def test_when_both_sides_answered_a_card_both_logs_decide(db_path, now, phone):
+    (answered,) = phone.answer(3)
+    phone.sync()
+    guid = phone.col.get_card(answered).note().guid
+    (card_id,) = [card for card, key in rows(db_path, "SELECT id, key FROM cards")
+                  if note_guid(key) == guid]  # fmt: skip
+    with writing(db_path) as session:
+        answer_card(session, card_id, Grade.AGAIN, now, 4000)
+
+    sync(db_path, now)
+
+    assert rows(db_path, "SELECT count(*) FROM reviews") == [(2,)]
+    assert rows(db_path, "SELECT count(DISTINCT card_id) FROM reviews") == [(1,)]
+    assert replayed_equals_stored(db_path)
+    phone.sync()
+    assert phone.review_count() == 2
+
+
+@pytest.mark.parametrize("step", ["Bringing in", "Writing", "Sending"])
+def test_a_sync_killed_half_way_loses_and_doubles_nothing(db_path, now, phone, home, step):
+    phone.answer(3, 1)
+    phone.sync()
+    answer_in_studycards(db_path, now, Grade.GOOD, Grade.AGAIN, Grade.EASY)
+    env = os.environ | {
+        "XDG_CONFIG_HOME": str(home / "config"),
+        "XDG_DATA_HOME": str(home / "data"),
+    }
+    command = [sys.executable, "-m", "studycards", "--collection", str(db_path), "anki", "sync"]
+    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+    assert process.stderr is not None
+    for line in process.stderr:
+        if line.startswith(step):
+            process.send_signal(signal.SIGKILL)
+            break
+    assert process.wait() == -signal.SIGKILL
+
+    sync(db_path, now)
+    phone.sync()
+    sync(db_path, now)
+
+    assert rows(db_path, "SELECT count(*) FROM reviews") == [(5,)]
+    assert rows(db_path, "SELECT count(DISTINCT anki_id) FROM reviews") == [(5,)]
+    assert phone.review_count() == 5
+    assert replayed_equals_stored(db_path)
+
+
+def test_a_silent_server_times_out_with_one_clear_line_and_nothing_changes(
+    db_path, seeds, now, server, home
+):
+    assert invoke(db_path, now, "import", str(seeds)).exit_code == 0
+    assert invoke(db_path, now, *login_args(server), input=PASSWORD + "\n").exit_code == 0
+    credentials = home / "config" / "studycards" / "anki-sync.json"
+    before = db_path.read_bytes()
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        address = f"http://127.0.0.1:{silent.getsockname()[1]}/"
+        credentials.write_text(credentials.read_text().replace(server, address))
+
+        with pytest.raises(SyncError) as raised:
+            sync_with_anki(
+                db_path, home / "mirror", credentials, now, lambda full: True, timeout_s=1
+            )
+
+    assert str(raised.value) == (
+        f"cannot reach the sync server {address.rstrip('/')}: Connection timed out"
+    )
+    assert db_path.read_bytes() == before
