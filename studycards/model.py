@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import IntEnum, StrEnum
+from typing import NamedTuple
 
 Progress = Callable[[int, int], None]  # (done so far, in all): how a long job reports back
 Clock = Callable[[], datetime]  # the UI's only way to the time: injected, so tests fix it
@@ -291,3 +292,31 @@ class Optimization:
     after: Score | None
     parameters: tuple[float, ...]
     kept: str | None = None
+
+
+class SyncedCard(NamedTuple):
+    """A card as a sync writes it into Anki: its note's identity, its schedule, whether it is
+    suspended and how many answers its log holds (Anki's `reps`)."""
+
+    key: str
+    deck_id: int
+    schedule: Schedule
+    suspended: bool
+    answers: int
+
+
+class SyncedAnswer(NamedTuple):
+    """An answer of the log with what Anki's review log says of it."""
+
+    anki_id: int
+    key: str
+    reviewed_at: int  # ms
+    grade: int
+    duration_ms: int
+    before_state: int
+    before_interval: int
+    before_lapses: int
+    after_state: int
+    after_interval: int
+    after_ease: float
+    after_redrill_at: int | None  # ms

@@ -247,6 +247,8 @@ def test_answers_made_in_studycards_reach_the_phone(db_path, now, phone):
     assert phone.review_count() == 2
     ids = {anki_id for (anki_id,) in rows(db_path, "SELECT anki_id FROM reviews")}
     assert set(phone.col.db.list("SELECT id FROM revlog")) == ids
+    # Good and Easy, on new cards: Anki's eases 3 and 4, both learning answers
+    assert sorted(map(tuple, phone.col.db.all("SELECT ease, type FROM revlog"))) == [(3, 0), (4, 0)]
     cards = phone.col.db.all("SELECT type, queue, ivl FROM cards WHERE reps > 0")
     stored = rows(db_path, "SELECT state, state, interval FROM cards WHERE reps > 0")
     assert sorted(map(tuple, cards)) == sorted(stored)

@@ -178,12 +178,11 @@ def _write(
     with opened(db_path) as conn:
         answers = answers_for_anki(conn, mirror.review_ids())
     reviews = [
-        anki_review(answer.anki_id, in_anki[guid][0], answer.grade, answer.at, answer.before,
-                    answer.after, answer.duration_ms)
+        anki_review(answer, in_anki[guid][0])
         for answer in answers
         for guid in (note_guid(answer.key),)
         if guid in in_anki
-    ]  # fmt: skip
+    ]
     mirror.write(schedules, reviews, now)
     summary.answers_sent += len(reviews)
     summary.schedules_sent += len(schedules)

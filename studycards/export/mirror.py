@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from studycards.errors import SyncError, SyncMissingError
 from studycards.export.identity import MODEL_ID
-from studycards.model import CardState, Grade, Schedule
+from studycards.model import CardState, Grade, Schedule, SyncedAnswer
 from studycards.scheduler.fsrs import RATINGS
 
 if TYPE_CHECKING:
@@ -202,7 +202,7 @@ class Mirror:
     def write(
         self,
         cards: Sequence[tuple[int, AnkiCard]],
-        reviews: Sequence[tuple[int, int, int, int, int, int, int, int]],
+        reviews: Sequence[tuple[int, ...]],
         now: datetime,
     ) -> None:
         """Give cards their schedules and add answers to the review log, all or none, marked
@@ -303,23 +303,21 @@ def same_schedule(ours: AnkiCard, theirs: AnkiCard) -> bool:
     return ours == theirs
 
 
-def anki_review(
-    anki_id: int, card_id: int, grade: int, at: datetime, before: Schedule, after: Schedule,
-    duration_ms: int,
-) -> tuple[int, int, int, int, int, int, int, int]:  # fmt: skip
+def anki_review(answer: SyncedAnswer, card_id: int) -> tuple[int, ...]:
     """An answer as a row of Anki's review log: id, card, ease, interval (days, or seconds
     when negative), last interval, factor, time (ms), kind (learn, review, relearn)."""
-    if before.state == CardState.REVIEW:
+    if answer.before_state == CardState.REVIEW:
         kind = _REVLOG_REVIEW
-    elif before.state == CardState.LEARNING and before.lapses:
+    elif answer.before_state == CardState.LEARNING and answer.before_lapses:
         kind = _REVLOG_RELEARN
     else:
         kind = _REVLOG_LEARN
-    if after.state == CardState.REVIEW or after.redrill_at is None:
-        interval = after.sm2.interval
+    if answer.after_state == CardState.REVIEW or answer.after_redrill_at is None:
+        interval = answer.after_interval
     else:
-        interval = -max(1, round((after.redrill_at - at).total_seconds()))
-    last = before.sm2.interval if before.state == CardState.REVIEW else 0
-    ease = RATINGS[Grade(grade)]
-    time_ms = min(max(0, duration_ms), _MAX_MS)
-    return anki_id, card_id, ease, interval, last, round(after.sm2.ease * 1000), time_ms, kind
+        interval = -max(1, round((answer.after_redrill_at - answer.reviewed_at) / 1000))
+    last = answer.before_interval if answer.before_state == CardState.REVIEW else 0
+    return (
+        answer.anki_id, card_id, RATINGS[Grade(answer.grade)], interval, last,
+        round(answer.after_ease * 1000), min(max(0, answer.duration_ms), _MAX_MS), kind,
+    )  # fmt: skip

@@ -26,6 +26,7 @@ from studycards.model import (
     Schedule,
     SourceFile,
     StaleCard,
+    SyncedCard,
 )
 from studycards.scheduler.day import study_day
 from studycards.store.db import chunks, rows_in, write_transaction
@@ -38,7 +39,6 @@ from studycards.store.rows import (
     SUSPENDED,
     CardText,
     ScheduledRow,
-    SyncedCard,
     draft_columns,
     draft_from,
     from_day,

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from studycards.errors import StudycardsError
-from studycards.model import CardState, Grade, ReviewLog, Schedule
+from studycards.model import CardState, Grade, ReviewLog, Schedule, SyncedAnswer
 from studycards.scheduler.day import study_day
 from studycards.scheduler.replay import Answer, with_memory
 from studycards.scheduler.states import answer
@@ -18,8 +18,6 @@ from studycards.store.db import rows_in, write_transaction
 from studycards.store.history import review_history
 from studycards.store.rows import (
     SCHEDULE_COLUMNS,
-    ScheduledRow,
-    SyncedAnswer,
     from_ms,
     schedule_columns,
     schedule_from,
@@ -212,22 +210,13 @@ def answers_for_anki(conn: sqlite3.Connection, in_anki: set[int]) -> list[Synced
                 continue
             missing.append(review_id)
         conn.executemany("UPDATE reviews SET anki_id = ? WHERE id = ?", given)
-    columns = ", ".join(
-        f"r.{when}_{name}" for when in ("before", "after") for name in SCHEDULE_COLUMNS
-    )
     sql = (
-        f"SELECT r.anki_id, c.key, r.reviewed_at, r.grade, r.duration_ms, {columns}"
-        " FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.id IN ({marks})"
+        "SELECT r.anki_id, c.key, r.reviewed_at, r.grade, r.duration_ms, r.before_state,"
+        " r.before_interval, r.before_lapses, r.after_state, r.after_interval, r.after_ease,"
+        " r.after_redrill_at FROM reviews r JOIN cards c ON c.id = r.card_id"
+        " WHERE r.id IN ({marks})"
     )
-    width = len(SCHEDULE_COLUMNS)
-    return [
-        SyncedAnswer(
-            anki_id, key, from_ms(at) or datetime.min, grade, duration,
-            schedule_from(ScheduledRow(0, 0, *steps[:width])),
-            schedule_from(ScheduledRow(0, 0, *steps[width:])),
-        )
-        for anki_id, key, at, grade, duration, *steps in rows_in(conn, sql, missing)
-    ]  # fmt: skip
+    return [SyncedAnswer._make(row) for row in rows_in(conn, sql, missing)]
 
 
 def rewrite_logs(

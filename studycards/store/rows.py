@@ -218,26 +218,3 @@ def settings_from(row: Any) -> DeckSettings:
         parameters=tuple(json.loads(row.parameters)),
         relearning_steps=parse_steps(row.relearning_steps),
     )
-
-
-class SyncedCard(NamedTuple):
-    """A card as a sync writes it into Anki: its note's identity, its schedule, whether it is
-    suspended and how many answers its log holds (Anki's `reps`)."""
-
-    key: str
-    deck_id: int
-    schedule: Schedule
-    suspended: bool
-    answers: int
-
-
-class SyncedAnswer(NamedTuple):
-    """An answer of the log as a sync writes it into Anki's review log."""
-
-    anki_id: int
-    key: str
-    at: datetime
-    grade: int
-    duration_ms: int
-    before: Schedule
-    after: Schedule
