@@ -20,6 +20,7 @@ from anki.collection import Collection
 from anki.sync import SyncAuth
 from anki.sync_pb2 import SyncCollectionResponse
 
+from studycards.cli.location import sync_places
 from studycards.collection.reviewing import StudySession
 from studycards.collection.syncing import sync_with_anki
 from studycards.errors import SyncError
@@ -30,8 +31,11 @@ from studycards.store.cards import card_schedule
 from studycards.store.db import opened, writing
 from studycards.store.decks import deck_tree
 from studycards.store.reviews import answer_card, answers_by_card
+from studycards.tui.app import make_app
+from studycards.tui.screens.dialogs import ConfirmDialog
 from tests.conftest import rows
 from tests.test_cli import invoke
+from tests.tui.conftest import notes
 
 USER, PASSWORD = "learner@example.com", "correct horse"
 
@@ -315,11 +319,50 @@ def test_a_silent_server_times_out_with_one_clear_line_and_nothing_changes(
         credentials.write_text(credentials.read_text().replace(server, address))
 
         with pytest.raises(SyncError) as raised:
-            sync_with_anki(
-                db_path, home / "mirror", credentials, now, lambda full: True, timeout_s=1
-            )
+            sync_with_anki(db_path, sync_places(db_path), now, lambda full: True, timeout_s=1)
 
     assert str(raised.value) == (
         f"cannot reach the sync server {address.rstrip('/')}: Connection timed out"
     )
     assert db_path.read_bytes() == before
+
+
+async def wait_until(pilot, condition) -> None:
+    """Pause the pilot until `condition()` holds (a sync runs for a second or so)."""
+    for _ in range(400):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the app never got there")
+
+
+async def test_s_on_the_deck_list_syncs_and_asks_before_a_full_sync(
+    db_path, seeds, now, server, home
+):
+    assert invoke(db_path, now, "import", str(seeds)).exit_code == 0
+    assert invoke(db_path, now, *login_args(server), input=PASSWORD + "\n").exit_code == 0
+    app = make_app(db_path, lambda: now, sync=sync_places(db_path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "Sync with Anki" in [
+            b.binding.description for b in app.screen.active_bindings.values() if b.enabled
+        ]
+        await pilot.press("s")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await wait_until(pilot, lambda: notes(app, "Synced"))
+        assert "notes written; full upload" in notes(app, "Synced")[0].message
+    phone = Phone(home / "phone" / "collection.anki2", server)
+    phone.sync()
+    assert phone.col.note_count() == 6
+    phone.col.close()
+
+
+async def test_no_sync_key_without_anki_s_engine(db_path, seeds, now):
+    assert invoke(db_path, now, "import", str(seeds)).exit_code == 0
+    app = make_app(db_path, lambda: now)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "Sync with Anki" not in [
+            b.binding.description for b in app.screen.active_bindings.values() if b.enabled
+        ]

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from studycards.collection.syncing import SyncPlaces
 
 COLLECTION_ENV = "STUDYCARDS_COLLECTION"
 PRESETS_ENV = "STUDYCARDS_DECKS"
@@ -27,18 +31,17 @@ def presets_folder(flag: Path | None = None) -> Path:
     return Path(os.environ.get(PRESETS_ENV) or "decks").expanduser()
 
 
-def sync_login_path() -> Path:
-    """Where `anki login` keeps the sync server's key: the user's config folder."""
-    from platformdirs import user_config_path
-
-    return user_config_path("studycards", appauthor=False) / "anki-sync.json"
-
-
-def mirror_folder(collection: Path) -> Path:
-    """The private Anki collection that syncs for this studycards collection (one each)."""
+def sync_places(collection: Path) -> SyncPlaces:
+    """Where `anki login` keeps the server's key (the user's config folder), and the private
+    Anki collection that syncs for this studycards collection (one each, in the data folder)."""
     import hashlib
 
-    from platformdirs import user_data_path
+    from platformdirs import user_config_path, user_data_path
+
+    from studycards.collection.syncing import SyncPlaces
 
     name = hashlib.sha256(str(collection.resolve()).encode()).hexdigest()[:16]
-    return user_data_path("studycards", appauthor=False) / "anki-mirror" / name
+    return SyncPlaces(
+        credentials=user_config_path("studycards", appauthor=False) / "anki-sync.json",
+        mirror_folder=user_data_path("studycards", appauthor=False) / "anki-mirror" / name,
+    )

@@ -363,6 +363,7 @@ def anki_pull_command(
 
 @anki_app.command("login")
 def anki_login_command(
+    ctx: typer.Context,
     user: Annotated[str, typer.Option("--user", "-u", help="Your account's user name (email).")],
     endpoint: Annotated[
         str | None,
@@ -382,24 +383,25 @@ def anki_login_command(
     folder, readable by you alone), never the password."""
     import sys
 
-    from studycards.cli.location import sync_login_path
+    from studycards.cli.location import sync_places
     from studycards.collection.syncing import log_in_to
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = typer.prompt("Password", hide_input=True)
-    server = log_in_to(endpoint, user, password, sync_login_path())
+    server = log_in_to(endpoint, user, password, sync_places(ctx.obj["collection"]).credentials)
     typer.echo(f"logged in to {server}")
 
 
 @anki_app.command("logout")
-def anki_logout_command() -> None:
+def anki_logout_command(ctx: typer.Context) -> None:
     """Forget the saved key of the sync server."""
-    from studycards.cli.location import sync_login_path
+    from studycards.cli.location import sync_places
     from studycards.collection.syncing import log_out
 
-    typer.echo("logged out" if log_out(sync_login_path()) else "not logged in")
+    credentials = sync_places(ctx.obj["collection"]).credentials
+    typer.echo("logged out" if log_out(credentials) else "not logged in")
 
 
 @anki_app.command("sync")
@@ -413,7 +415,7 @@ def anki_sync_command(
     """Sync with the sync server you logged in to: your notes, answers and schedules go up,
     the answers made on other devices come back and their cards are rescheduled from both
     logs. Needs the optional extra: pip install 'studycards[anki]'."""
-    from studycards.cli.location import mirror_folder, sync_login_path
+    from studycards.cli.location import sync_places
     from studycards.cli.render import confirm_full_sync, print_sync_summary, sync_progress
     from studycards.collection.syncing import sync_with_anki
 
@@ -421,8 +423,7 @@ def anki_sync_command(
     with sync_progress() as progress:
         summary = sync_with_anki(
             collection,
-            mirror_folder(collection),
-            sync_login_path(),
+            sync_places(collection),
             ctx.obj["clock"](),
             confirm=lambda full: yes or confirm_full_sync(full, progress),
             progress=progress,
@@ -510,9 +511,12 @@ def review_command(
     check_readable(collection)  # a missing or foreign collection is refused before the TUI
     if deck is not None:
         deck = find_deck(collection, deck)
+    from studycards.cli.location import sync_places
+    from studycards.collection.syncing import engine_installed
     from studycards.tui.app import make_app
 
-    tui = make_app(collection, ctx.obj["clock"], deck)
+    sync = sync_places(collection) if engine_installed() else None
+    tui = make_app(collection, ctx.obj["clock"], deck, sync)
     tui.run()
     if tui.return_code:  # the app failed (Textual has shown why): no exit status of success
         raise typer.Exit(tui.return_code)

@@ -177,19 +177,10 @@ def confirm_full_sync(full: FullSync, steps: SyncSteps) -> bool:
 
     import typer
 
+    from studycards.collection.syncing import full_sync_question
+
     steps.pause()
-    first = "First sync with this server: " if full.first else "The server asks for a full sync: "
-    if full.upload:
-        what = (
-            "studycards' Anki collection replaces the server's, and every device's at its next"
-            " sync (answers they have not synced yet are lost)."
-        )
-    else:
-        what = (
-            "the server's collection replaces studycards' private copy of it; studycards keeps"
-            " every card and answer and sends them again."
-        )
-    err.print(f"{first}{what}")
+    err.print(_data(full_sync_question(full)))
     if not sys.stdin.isatty():
         err.print("Run again with --yes to agree.")
         return False
@@ -197,19 +188,7 @@ def confirm_full_sync(full: FullSync, steps: SyncSteps) -> bool:
 
 
 def print_sync_summary(summary: SyncSummary) -> None:
-    """One line of what a sync did, then what a pull left out (if anything)."""
-    pulled = summary.pulled
-    added, rescheduled = (pulled.added, pulled.rescheduled) if pulled else (0, 0)
-    full = "".join(
-        f"; full {'upload' if full.upload else 'download'}" for full in summary.full_syncs
-    )
-    out.print(
-        f"synced with {_data(summary.server)}: {plural(added, 'answer')} from other devices"
-        f" ({plural(rescheduled, 'card')} rescheduled), {plural(summary.answers_sent, 'answer')}"
-        f" and {plural(summary.schedules_sent, 'schedule')} sent"
-        + (", notes written" if summary.notes_written else "")
-        + full
-    )
+    out.print(_data(summary.line()))
 
 
 def print_released(released: Released, done: str, held: str) -> None:

@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from importlib.util import find_spec
 from pathlib import Path
 
 from studycards.collection.anki import PullSummary, pull_from_anki
@@ -40,11 +41,30 @@ from studycards.store.cards import notes_fingerprint, synced_cards
 from studycards.store.db import opened
 from studycards.store.decks import deck_settings_by_id
 from studycards.store.reviews import answers_for_anki
+from studycards.text import plural
 
-__all__ = ["FullSync", "SyncSummary", "log_in_to", "log_out", "logged_in", "sync_with_anki"]
+__all__ = [
+    "FullSync",
+    "SyncPlaces",
+    "SyncSummary",
+    "engine_installed",
+    "full_sync_question",
+    "log_in_to",
+    "log_out",
+    "sync_with_anki",
+]
 
 _MIRROR = "collection.anki2"
 _NOTES_SENT = "notes-sent"  # beside the mirror: the fingerprint of the notes last written
+
+
+@dataclass(frozen=True, slots=True)
+class SyncPlaces:
+    """Where a collection's sync keeps its things: the saved login (shared by every
+    collection of the user) and the collection's own mirror."""
+
+    credentials: Path
+    mirror_folder: Path
 
 
 @dataclass(slots=True)
@@ -55,6 +75,37 @@ class SyncSummary:
     answers_sent: int = 0
     schedules_sent: int = 0
     full_syncs: list[FullSync] = field(default_factory=list)
+
+    def line(self) -> str:
+        """What the sync did, in one line."""
+        added, rescheduled = (self.pulled.added, self.pulled.rescheduled) if self.pulled else (0, 0)
+        full = "".join(f"; full {'upload' if f.upload else 'download'}" for f in self.full_syncs)
+        return (
+            f"synced with {self.server}: {plural(added, 'answer')} from other devices"
+            f" ({plural(rescheduled, 'card')} rescheduled), {plural(self.answers_sent, 'answer')}"
+            f" and {plural(self.schedules_sent, 'schedule')} sent"
+            + (", notes written" if self.notes_written else "")
+            + full
+        )
+
+
+def engine_installed() -> bool:
+    """Whether Anki's engine (the `anki` extra) is there to sync with, without loading it."""
+    return find_spec("anki") is not None
+
+
+def full_sync_question(full: FullSync) -> str:
+    """What a full sync replaces, said before it is agreed to."""
+    first = "First sync with this server: " if full.first else "The server asks for a full sync: "
+    if full.upload:
+        return first + (
+            "studycards' Anki collection replaces the server's, and every device's at its next"
+            " sync (answers they have not synced yet are lost)."
+        )
+    return first + (
+        "the server's collection replaces studycards' private copy of it; studycards keeps"
+        " every card and answer and sends them again."
+    )
 
 
 def log_in_to(endpoint: str | None, user: str, password: str, credentials: Path) -> str:
@@ -78,29 +129,20 @@ def log_out(credentials: Path) -> bool:
     return True
 
 
-def logged_in(credentials: Path) -> str | None:
-    """The server the saved key is for, if one is saved."""
-    try:
-        return _saved_key(credentials).server
-    except SyncError:
-        return None
-
-
 def sync_with_anki(
     db_path: Path,
-    mirror_folder: Path,
-    credentials: Path,
+    places: SyncPlaces,
     now: datetime,
     confirm: Callable[[FullSync], bool],
     progress: Callable[[str], None] = lambda step: None,
     timeout_s: int = 30,
 ) -> SyncSummary:
     """Sync the collection at `db_path` with the server the saved key is for, through the
-    mirror kept in `mirror_folder`. `confirm` is asked before any full sync; a server silent
-    for `timeout_s` is given up on."""
+    collection's mirror. `confirm` is asked before any full sync; a server silent for
+    `timeout_s` is given up on."""
     require_engine()
-    sync = _Sync(_saved_key(credentials), credentials, mirror_folder, confirm, timeout_s)
-    mirror_path = mirror_folder / _MIRROR
+    sync = _Sync(_saved_key(places.credentials), places, confirm, timeout_s)
+    mirror_path = places.mirror_folder / _MIRROR
     with open_mirror(mirror_path) as mirror:
         progress(f"Fetching changes from {sync.summary.server}")
         sync.run(mirror, upload_wins=False)
@@ -109,7 +151,7 @@ def sync_with_anki(
     with open_mirror(mirror_path) as mirror:
         for _ in range(2):  # a full download takes away what was written: write it again
             progress("Writing studycards' cards and answers")
-            _write(db_path, mirror, mirror_folder / _NOTES_SENT, now, sync.summary)
+            _write(db_path, mirror, places.mirror_folder / _NOTES_SENT, now, sync.summary)
             progress(f"Sending to {sync.summary.server}")
             if sync.run(mirror, upload_wins=True) in (None, True):
                 break
@@ -122,14 +164,13 @@ class _Sync:
     def __init__(
         self,
         key: SyncKey,
-        credentials: Path,
-        mirror_folder: Path,
+        places: SyncPlaces,
         confirm: Callable[[FullSync], bool],
         timeout_s: int,
     ) -> None:
-        self.key, self._credentials, self._confirm = key, credentials, confirm
+        self.key, self._credentials, self._confirm = key, places.credentials, confirm
         self._timeout_s = timeout_s
-        self._notes_sent = mirror_folder / _NOTES_SENT
+        self._notes_sent = places.mirror_folder / _NOTES_SENT
         self.summary = SyncSummary(key.server)
 
     def run(self, mirror: Mirror, upload_wins: bool) -> bool | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -14,6 +14,9 @@ from studycards.text import printable
 from studycards.tui.messages import Failed
 from studycards.tui.screens.deck_list import DeckListScreen
 
+if TYPE_CHECKING:
+    from studycards.collection.syncing import SyncPlaces
+
 
 class StudyApp(App[None]):
     CSS_PATH = "app.tcss"
@@ -23,13 +26,16 @@ class StudyApp(App[None]):
         Binding("ctrl+t", "toggle_dark", "Light/dark"),
     ]
 
-    def __init__(self, db_path: Path, clock: Clock, deck: str | None = None) -> None:
+    def __init__(
+        self, db_path: Path, clock: Clock, deck: str | None = None, sync: SyncPlaces | None = None
+    ) -> None:
         super().__init__()
-        self.db_path, self.clock, self.deck = db_path, clock, deck
+        self.db_path, self.clock, self.deck, self.sync = db_path, clock, deck, sync
 
     def get_default_screen(self) -> DeckListScreen:
-        """The deck list, given the collection and the clock (and `deck` to open at once)."""
-        return DeckListScreen(self.db_path, self.clock, self.deck)
+        """The deck list, given the collection and the clock (and `deck` to open at once, and
+        where a sync keeps its things when Anki's engine is installed)."""
+        return DeckListScreen(self.db_path, self.clock, self.deck, self.sync)
 
     def on_failed(self, message: Failed) -> None:
         """Every failed library call ends here (its screen let the message bubble): the
@@ -49,6 +55,8 @@ class StudyApp(App[None]):
             self.action_show_help_panel()
 
 
-def make_app(db_path: Path, clock: Clock, deck: str | None = None) -> StudyApp:
+def make_app(
+    db_path: Path, clock: Clock, deck: str | None = None, sync: SyncPlaces | None = None
+) -> StudyApp:
     """The one way to build the app, for the CLI, pilot tests and snapshots alike."""
-    return StudyApp(db_path, clock, deck)
+    return StudyApp(db_path, clock, deck, sync)

@@ -17,6 +17,7 @@ from studycards.model import DeckCounts
 
 if TYPE_CHECKING:  # the exporter (and genanki) load on the first export, not at start
     from studycards.collection.exporting import ExportSummary
+    from studycards.collection.syncing import SyncSummary
 
 
 class DecksLoaded(Message, bubble=False):
@@ -31,6 +32,14 @@ class DeckExported(Message, bubble=False):
     """An Anki package is written."""
 
     def __init__(self, summary: ExportSummary) -> None:
+        super().__init__()
+        self.summary = summary
+
+
+class Synced(Message, bubble=False):
+    """A sync with the Anki sync server is done."""
+
+    def __init__(self, summary: SyncSummary) -> None:
         super().__init__()
         self.summary = summary
 

@@ -1,14 +1,15 @@
 """The deck overview, like Anki's: each deck with its new, learning and due counts.
 
-Reading the counts and exporting run in thread workers that post what they got back as
-messages (`DecksLoaded`, `DeckExported`, or `Failed`, which the app shows).
+Reading the counts, exporting and syncing run in thread workers that post what they got back
+as messages (`DecksLoaded`, `DeckExported`, `Synced`, or `Failed`, which the app shows).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import ClassVar
+from queue import Empty, Queue
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -23,7 +24,10 @@ from studycards.collection.browsing import deck_overview
 from studycards.errors import StudycardsError
 from studycards.model import Clock
 from studycards.text import plural, printable
-from studycards.tui.messages import DeckExported, DecksLoaded, Failed, reported
+from studycards.tui.messages import DeckExported, DecksLoaded, Failed, Synced, reported
+
+if TYPE_CHECKING:
+    from studycards.collection.syncing import FullSync, SyncPlaces
 
 # A file name's stem, cut to fit every file system (255 bytes or characters, less on some
 # network shares), with room for `.apkg` and the export's temporary `.<name>.part`.
@@ -65,14 +69,22 @@ class DeckListScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "study", "Study", priority=True),
         Binding("x", "export", "Export to Anki"),
+        Binding("s", "sync", "Sync with Anki"),
         Binding("r", "refresh", "Refresh"),
         Binding("q,escape", "app.quit", "Quit"),
     ]
 
-    def __init__(self, db_path: Path, clock: Clock, deck: str | None = None) -> None:
-        """`deck`: open that deck's session at once (`studycards review --deck`)."""
+    def __init__(
+        self, db_path: Path, clock: Clock, deck: str | None = None, sync: SyncPlaces | None = None
+    ) -> None:
+        """`deck`: open that deck's session at once (`studycards review --deck`); `sync`: where
+        a sync keeps its things (None: no sync key, Anki's engine is not installed)."""
         super().__init__()
-        self.db_path, self.clock, self.deck = db_path, clock, deck
+        self.db_path, self.clock, self.deck, self.sync = db_path, clock, deck, sync
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The sync key only where a sync can run."""
+        return self.sync is not None if action == "sync" else True
 
     def compose(self) -> ComposeResult:
         yield Static("Decks", id="deck-title")
@@ -188,6 +200,39 @@ class DeckListScreen(Screen[None]):
         notes, decks = plural(summary.notes, "note"), plural(summary.decks, "deck")
         said = f"{notes} in {decks} → {summary.path}"
         self.notify(printable(said), title="Exported", timeout=6, markup=False)
+
+    def action_sync(self) -> None:
+        if self.sync is not None:
+            self._sync(self.sync)
+
+    @work(thread=True, exclusive=True, group="sync", description="sync with Anki")
+    def _sync(self, places: SyncPlaces) -> None:
+        """Sync (seconds, on a network); a full sync waits for the user's yes."""
+        from studycards.collection.syncing import sync_with_anki
+
+        self.notify("Syncing with Anki…", timeout=2)
+        with reported(self, "Not synced"):
+            summary = sync_with_anki(self.db_path, places, self.clock(), self._agreed)
+            self.post_message(Synced(summary))
+
+    def _agreed(self, full: FullSync) -> bool:
+        """Ask, from the sync's thread, in a dialog on the app's; wait for the answer."""
+        from studycards.collection.syncing import full_sync_question
+        from studycards.tui.screens.dialogs import ConfirmDialog
+
+        answers: Queue[bool | None] = Queue(maxsize=1)
+        dialog = ConfirmDialog(f"{full_sync_question(full)} Go on?")
+        self.app.call_from_thread(self.app.push_screen, dialog, answers.put)
+        while True:
+            try:
+                return bool(answers.get(timeout=0.5))
+            except Empty:
+                if get_current_worker().is_cancelled:  # the app is closing
+                    return False
+
+    def on_synced(self, message: Synced) -> None:
+        self.notify(printable(message.summary.line()), title="Synced", timeout=8, markup=False)
+        self._load()
 
     @on(DataTable.RowSelected)
     def _selected(self) -> None:
