@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -26,6 +26,7 @@ from studycards.collection.syncing import sync_with_anki
 from studycards.errors import SyncError
 from studycards.export.identity import note_guid
 from studycards.model import Grade
+from studycards.scheduler.day import study_day
 from studycards.scheduler.replay import replay
 from studycards.store.cards import card_schedule
 from studycards.store.db import opened, writing
@@ -256,6 +257,14 @@ def test_answers_made_in_studycards_reach_the_phone(db_path, now, phone):
     cards = phone.col.db.all("SELECT type, queue, ivl FROM cards WHERE reps > 0")
     stored = rows(db_path, "SELECT state, state, interval FROM cards WHERE reps > 0")
     assert sorted(map(tuple, cards)) == sorted(stored)
+    # a review card is due on the phone as many days from its today as in studycards
+    today = study_day(now, 4)
+    in_days = [(date.fromordinal(due) - today).days
+               for (due,) in rows(db_path, "SELECT due FROM cards WHERE state = 2")]  # fmt: skip
+    phone_days = phone.col.db.list(
+        "SELECT due - ? FROM cards WHERE type = 2", phone.col.sched.today
+    )
+    assert in_days and sorted(phone_days) == sorted(in_days)
     assert "0 answers and 0 schedules sent" in sync(db_path, now).output
 
 

@@ -206,14 +206,14 @@ def _write(
         notes_sent.write_text(fingerprint, encoding="utf-8")
         summary.notes_written = True
     in_anki = mirror.cards()
-    anki_today = mirror.today
+    day_zero = mirror.day_zero
     schedules: list[tuple[int, AnkiCard]] = []
     for card in cards:
         theirs = in_anki.get(note_guid(card.key))
         if theirs is None:
             continue  # a card added to the mirror's note type in Anki
         today = study_day(now, decks[card.deck_id].rollover_hour)
-        ours = anki_card(card.schedule, card.suspended, card.answers, today, anki_today)
+        ours = anki_card(card.schedule, card.suspended, card.answers, today, day_zero)
         if ours is not None and not same_schedule(ours, theirs[1]):
             schedules.append((theirs[0], ours))
     with opened(db_path) as conn:

@@ -195,9 +195,10 @@ class Mirror:
         return set(self._db.list("SELECT id FROM revlog"))
 
     @property
-    def today(self) -> int:
-        """Anki's number of today (days since the collection was created, at its rollover)."""
-        return self._col.sched.today
+    def day_zero(self) -> date:
+        """The day Anki counts its days from (a review's due day is a number of days since):
+        the local day the collection was created (its `crt` is that day's rollover)."""
+        return date.fromtimestamp(self._col.crt)
 
     def write(
         self,
@@ -271,13 +272,14 @@ def _first_line(err: Exception) -> str:
 
 
 def anki_card(
-    card: Schedule, suspended: bool, answers: int, today: date, anki_today: int
+    card: Schedule, suspended: bool, answers: int, today: date, day_zero: date
 ) -> AnkiCard | None:
-    """A studycards schedule as Anki's card row says it, on Anki's day numbers (`anki_today`
-    is studycards' `today`); None for a new card, which keeps Anki's own (its position)."""
+    """A studycards schedule as Anki's card row says it: a due day as the number of days
+    since `day_zero` (a learning card without one is due `today`); None for a new card, which
+    keeps Anki's own (its position)."""
     if card.state == CardState.NEW and not suspended:
         return None
-    due = anki_today + ((card.due or today) - today).days
+    due = ((card.due or today) - day_zero).days
     kind, queue, left = _REVIEW, _REVIEW, 0
     if card.state == CardState.NEW:
         kind, queue = _NEW, _NEW
