@@ -4,6 +4,7 @@ what is answered on either side reaches the other, a killed sync loses and doubl
 
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import socket
@@ -23,7 +24,7 @@ from anki.sync_pb2 import SyncCollectionResponse
 from studycards.cli.location import sync_places
 from studycards.collection.reviewing import StudySession
 from studycards.collection.syncing import sync_with_anki
-from studycards.errors import SyncError
+from studycards.errors import StudycardsError, SyncError
 from studycards.export.identity import note_guid
 from studycards.model import Grade
 from studycards.scheduler.day import study_day
@@ -39,6 +40,7 @@ from tests.test_cli import invoke
 from tests.tui.conftest import notes
 
 USER, PASSWORD = "learner@example.com", "correct horse"
+OTHER_USER, OTHER_PASSWORD = "flatmate@example.com", "battery staple"
 
 
 def free_port() -> int:
@@ -53,6 +55,7 @@ def server(tmp_path) -> Iterator[str]:
     port = free_port()
     env = os.environ | {
         "SYNC_USER1": f"{USER}:{PASSWORD}",
+        "SYNC_USER2": f"{OTHER_USER}:{OTHER_PASSWORD}",
         "SYNC_HOST": "127.0.0.1",
         "SYNC_PORT": str(port),
         "SYNC_BASE": str(tmp_path / "server"),
@@ -98,17 +101,17 @@ def synced(db_path, seeds, now, server, home) -> str:
     return server
 
 
-def login_args(server: str) -> tuple[str, ...]:
-    return ("anki", "login", "--endpoint", server, "--user", USER, "--password-stdin")
+def login_args(server: str, user: str = USER) -> tuple[str, ...]:
+    return ("anki", "login", "--endpoint", server, "--user", user, "--password-stdin")
 
 
 class Phone:
     """A second Anki collection syncing with the same account: AnkiDroid, say."""
 
-    def __init__(self, path: Path, server: str) -> None:
+    def __init__(self, path: Path, server: str, user: str = USER, password: str = PASSWORD) -> None:
         path.parent.mkdir(exist_ok=True)
         self.col = Collection(str(path))
-        self.auth: SyncAuth = self.col.sync_login(USER, PASSWORD, server)
+        self.auth: SyncAuth = self.col.sync_login(user, password, server)
 
     def sync(self) -> None:
         out = self.col.sync_collection(self.auth, sync_media=False)
@@ -165,7 +168,8 @@ def sync(db_path, now, *args: str):
     return result
 
 
-def test_login_keeps_only_the_key_readable_by_the_user_alone(db_path, now, server, home):
+def test_login_keeps_only_the_key_readable_by_the_user_alone(db_path, seeds, now, server, home):
+    assert invoke(db_path, now, "import", str(seeds)).exit_code == 0
     wrong = invoke(db_path, now, *login_args(server), input="wrong\n")
     assert wrong.exit_code == 1
     assert "refused the user name or password" in wrong.output
@@ -375,3 +379,65 @@ async def test_no_sync_key_without_anki_s_engine(db_path, seeds, now):
         assert "Sync with Anki" not in [
             b.binding.description for b in app.screen.active_bindings.values() if b.enabled
         ]
+
+
+def test_another_account_gets_a_mirror_of_its_own(db_path, now, phone, server, home):
+    private = phone.col.new_note(phone.col.models.by_name("Basic"))
+    private["Front"] = "a diary entry"
+    phone.col.add_note(private, phone.col.decks.id("Private"))
+    phone.sync()
+    sync(db_path, now)
+    assert invoke(db_path, now, "anki", "logout").exit_code == 0
+    login = invoke(db_path, now, *login_args(server, OTHER_USER), input=OTHER_PASSWORD + "\n")
+    assert login.exit_code == 0
+
+    asked = invoke(db_path, now, "anki", "sync")  # no terminal to ask on: refused
+
+    assert "First sync with this server" in asked.output
+    sync(db_path, now, "--yes")
+    flatmate = Phone(home / "flatmate" / "collection.anki2", server, OTHER_USER, OTHER_PASSWORD)
+    flatmate.sync()
+    assert flatmate.col.note_count() == 6  # studycards' notes, not the first account's diary
+    assert not flatmate.col.find_notes("diary")
+    flatmate.col.close()
+
+
+def test_a_second_sync_at_the_same_time_is_refused_in_one_line(db_path, now, synced, home):
+    (lock,) = (home / "data" / "studycards" / "anki-mirror").glob("*/*/sync.lock")
+    with lock.open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        result = invoke(db_path, now, "anki", "sync")
+    assert result.exit_code == 1
+    assert result.output == "error: another sync of this collection is running; try again\n"
+
+
+def test_a_damaged_saved_login_is_one_line(db_path, now, synced, home):
+    credentials = home / "config" / "studycards" / "anki-sync.json"
+    for text in ('{"key": "k", "endpoint": "notaurl"}', '{"key": null, "endpoint": ""}', "{"):
+        credentials.write_text(text)
+        result = invoke(db_path, now, "anki", "sync")
+        assert result.exit_code == 1
+        assert result.output == (
+            f"error: {credentials} is not a saved login: run `studycards anki login` again\n"
+        )
+
+
+def test_a_sync_before_any_import_contacts_no_server(db_path, now, server, home):
+    assert invoke(db_path, now, *login_args(server), input=PASSWORD + "\n").exit_code == 0
+    result = invoke(db_path, now, "anki", "sync", "--yes")
+    assert result.exit_code == 1 and "no collection yet" in result.output
+    assert not (home / "data").exists()
+
+
+def test_an_answer_synced_to_anki_is_not_undone(db_path, now, phone):
+    session = StudySession(db_path, None, now)
+    shown = session.next_card(now)
+    assert shown is not None
+    session.answer(shown.queued, Grade.GOOD, now, 4000)
+    sync(db_path, now)
+
+    with pytest.raises(StudycardsError, match="synced since"):
+        session.undo(now)
+
+    session.close()
+    assert rows(db_path, "SELECT count(*) FROM reviews") == [(1,)]

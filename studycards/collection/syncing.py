@@ -13,7 +13,8 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib.util import find_spec
@@ -61,7 +62,8 @@ _NOTES_SENT = "notes-sent"  # beside the mirror: the fingerprint of the notes la
 @dataclass(frozen=True, slots=True)
 class SyncPlaces:
     """Where a collection's sync keeps its things: the saved login (shared by every
-    collection of the user) and the collection's own mirror."""
+    collection of the user) and the collection's own mirrors, one per account (a login to
+    another account never syncs the first one's mirror into it)."""
 
     credentials: Path
     mirror_folder: Path
@@ -141,8 +143,20 @@ def sync_with_anki(
     collection's mirror. `confirm` is asked before any full sync; a server silent for
     `timeout_s` is given up on."""
     require_engine()
-    sync = _Sync(_saved_key(places.credentials), places, confirm, timeout_s)
-    mirror_path = places.mirror_folder / _MIRROR
+    with opened(db_path):  # no collection yet (or another program's file): nothing to sync
+        pass
+    key = _saved_key(places.credentials)
+    folder = places.mirror_folder / key.account
+    sync = _Sync(key, places.credentials, folder, confirm, timeout_s)
+    with _one_at_a_time(folder):
+        _sync(db_path, sync, folder, now, progress)
+    return sync.summary
+
+
+def _sync(
+    db_path: Path, sync: _Sync, folder: Path, now: datetime, progress: Callable[[str], None]
+) -> None:
+    mirror_path = folder / _MIRROR
     with open_mirror(mirror_path) as mirror:
         progress(f"Fetching changes from {sync.summary.server}")
         sync.run(mirror, upload_wins=False)
@@ -151,11 +165,32 @@ def sync_with_anki(
     with open_mirror(mirror_path) as mirror:
         for _ in range(2):  # a full download takes away what was written: write it again
             progress("Writing studycards' cards and answers")
-            _write(db_path, mirror, places.mirror_folder / _NOTES_SENT, now, sync.summary)
+            _write(db_path, mirror, folder / _NOTES_SENT, now, sync.summary)
             progress(f"Sending to {sync.summary.server}")
             if sync.run(mirror, upload_wins=True) in (None, True):
                 break
-    return sync.summary
+
+
+@contextmanager
+def _one_at_a_time(folder: Path) -> Iterator[None]:
+    """Hold the mirror's lock for the whole sync: a second sync of the same collection and
+    account (a cron job, the TUI beside the CLI) is refused, not interleaved."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = (folder / "sync.lock").open("a")
+    except OSError as err:
+        raise SyncError(f"cannot use {folder}: {err.strerror or err}") from None
+    with lock:
+        try:
+            import fcntl
+        except ImportError:  # Windows: Anki's own lock on the mirror still refuses a second
+            yield
+            return
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise SyncError("another sync of this collection is running; try again") from None
+        yield
 
 
 class _Sync:
@@ -164,13 +199,14 @@ class _Sync:
     def __init__(
         self,
         key: SyncKey,
-        places: SyncPlaces,
+        credentials: Path,
+        mirror_folder: Path,
         confirm: Callable[[FullSync], bool],
         timeout_s: int,
     ) -> None:
-        self.key, self._credentials, self._confirm = key, places.credentials, confirm
+        self.key, self._credentials, self._confirm = key, credentials, confirm
         self._timeout_s = timeout_s
-        self._notes_sent = places.mirror_folder / _NOTES_SENT
+        self._notes_sent = mirror_folder / _NOTES_SENT
         self.summary = SyncSummary(key.server)
 
     def run(self, mirror: Mirror, upload_wins: bool) -> bool | None:
@@ -249,8 +285,11 @@ def _saved_key(credentials: Path) -> SyncKey:
         raise SyncError("not logged in to a sync server: run `studycards anki login` first")
     try:
         saved = json.loads(text)
-        return SyncKey(str(saved["key"]), str(saved["endpoint"]))
-    except (ValueError, KeyError, TypeError):
+        key, endpoint = saved["key"], saved["endpoint"]
+        if not isinstance(key, str) or not key or not isinstance(endpoint, str):
+            raise TypeError
+        return SyncKey(key, endpoint_url(endpoint))
+    except (ValueError, KeyError, TypeError, SyncError):
         raise SyncError(
             f"{credentials} is not a saved login: run `studycards anki login` again"
         ) from None

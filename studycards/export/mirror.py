@@ -10,6 +10,7 @@ next sync: nothing here has to remember what it sent.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,6 +43,12 @@ class SyncKey:
 
     key: str
     endpoint: str
+
+    @property
+    def account(self) -> str:
+        """A name for the account the key opens, fit for a folder, that does not give the
+        key away (a hash of it and the server)."""
+        return hashlib.sha256(f"{self.endpoint}\0{self.key}".encode()).hexdigest()[:16]
 
     @property
     def server(self) -> str:
@@ -231,9 +238,20 @@ def open_mirror(path: Path) -> Iterator[Mirror]:
     leaving: studycards reads its review log from the closed file."""
     require_engine()
     from anki.collection import Collection
+    from anki.errors import DBError
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    col = Collection(str(path))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        col = Collection(str(path))
+    except DBError as err:
+        if "already open" in str(err):
+            raise SyncError("another sync of this collection is running; try again") from None
+        raise SyncError(
+            f"studycards' Anki mirror {path} cannot be opened ({_first_line(err)}); delete its"
+            " folder and sync again: it is rebuilt from the collection and the server"
+        ) from None
+    except OSError as err:
+        raise SyncError(f"cannot create {path.parent}: {err.strerror or err}") from None
     try:
         yield Mirror(col)
     finally:
@@ -245,11 +263,13 @@ def open_mirror(path: Path) -> Iterator[Mirror]:
 def _sync_errors(key: SyncKey, login: bool = False) -> Iterator[None]:
     """Anki's sync errors as one line for the user. The engine's own text may quote a request
     (an address, never a key), so only its first line is kept."""
-    from anki.errors import Interrupted, NetworkError, SyncErrorKind
+    from anki.errors import Interrupted, InvalidInput, NetworkError, SyncErrorKind
     from anki.errors import SyncError as AnkiSyncError
 
     try:
         yield
+    except InvalidInput as err:
+        raise SyncError(f"the sync with {key.server} failed: {_first_line(err)}") from None
     except NetworkError as err:
         reason = _first_line(err)
         raise SyncError(f"cannot reach the sync server {key.server}: {reason}") from None

@@ -76,6 +76,11 @@ def undo_answer(session: Session, review_id: int) -> ReviewLog:
     log = session.get(ReviewRow, review_id)
     if log is None:
         raise StudycardsError(f"no answer with id {review_id} to undo")
+    if log.anki_id is not None:
+        raise StudycardsError(
+            f"card #{log.card_id}'s answer is in Anki's review log too (synced since):"
+            " this answer stays"
+        )
     if _answered_after(session, log):
         raise StudycardsError(
             f"card #{log.card_id} has an answer after this one (pulled from Anki since):"

@@ -133,7 +133,9 @@ class ReviewRow(SQLModel, table=True):
     before_difficulty: float | None = None
     after_stability: float | None = None
     after_difficulty: float | None = None
-    anki_id: int | None = None  # an answer made in Anki: its revlog id (migration 7)
+    anki_id: int | None = (
+        None  # its id in Anki's review log: pulled from Anki, or synced (migration 7)
+    )
 
 
 def map_tables() -> None:
