@@ -13,7 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -113,12 +113,16 @@ class Phone:
         self.col = Collection(str(path))
         self.auth: SyncAuth = self.col.sync_login(user, password, server)
 
-    def sync(self) -> None:
+    def sync(self, upload: bool = False) -> None:
+        """A sync; a full one downloads, unless `upload` (as the user would choose)."""
         out = self.col.sync_collection(self.auth, sync_media=False)
-        if out.required in (SyncCollectionResponse.FULL_DOWNLOAD, SyncCollectionResponse.FULL_SYNC):
+        full = (SyncCollectionResponse.FULL_DOWNLOAD, SyncCollectionResponse.FULL_SYNC,
+                SyncCollectionResponse.FULL_UPLOAD)  # fmt: skip
+        if out.required in full:
             self.col.close_for_full_sync()
+            upload = upload or out.required == SyncCollectionResponse.FULL_UPLOAD
             self.col.full_upload_or_download(
-                auth=self.auth, server_usn=out.server_media_usn, upload=False
+                auth=self.auth, server_usn=out.server_media_usn, upload=upload
             )
             self.col.reopen(after_full_sync=True)
 
@@ -441,3 +445,45 @@ def test_an_answer_synced_to_anki_is_not_undone(db_path, now, phone):
 
     session.close()
     assert rows(db_path, "SELECT count(*) FROM reviews") == [(1,)]
+
+
+def test_text_and_deck_changed_in_studycards_reach_the_phone(db_path, seeds, now, phone):
+    goals = seeds / "chemotherapy-goals.md"
+    text = goals.read_text()
+    assert "subject: Medicine" in text
+    goals.write_text(text.replace("subject: Medicine", "subject: Pharmacology").replace(
+        "answer: >-", "answer: >-\n    Edited in studycards."
+    ))  # fmt: skip
+    later = now + timedelta(seconds=5)  # the phone's notes were written just now
+    assert invoke(db_path, later, "import", str(seeds)).exit_code == 0
+
+    assert "notes written" in sync(db_path, later).output
+    phone.sync()
+
+    (note_id,) = phone.col.find_notes("Edited")
+    (card,) = phone.col.get_note(note_id).cards()
+    assert phone.col.decks.name(card.did) == "Pharmacology"
+    assert "notes written" not in sync(db_path, later).output
+
+
+def test_a_note_type_changed_on_the_phone_still_takes_studycards_notes(db_path, seeds, now, phone):
+    note_type = phone.col.models.by_name("studycards")
+    assert note_type is not None
+    phone.col.models.add_field(note_type, phone.col.models.new_field("Mnemonic"))
+    phone.col.models.update_dict(note_type)
+    phone.sync(upload=True)  # a changed note type: a full sync, the phone's side chosen
+    (seeds / "new.md").write_text("---\nid: 9\nquestion: Added later?\nanswer: Yes.\n---\n")
+    later = now + timedelta(seconds=5)
+    assert invoke(db_path, later, "import", str(seeds)).exit_code == 0
+    answer_in_studycards(db_path, later, Grade.GOOD)
+
+    first = sync(db_path, later, "--yes")
+
+    assert "full download" in first.output and "1 answer and" in first.output
+    phone.sync()
+    (added,) = phone.col.find_notes("Added")
+    assert phone.col.get_note(added).note_type()["name"] == "studycards"
+    assert len(phone.col.get_note(added).fields) == 6
+    assert phone.review_count() == 1
+    settled = sync(db_path, later).output
+    assert "0 answers and 0 schedules sent" in settled and "notes written" not in settled

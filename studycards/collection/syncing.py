@@ -239,9 +239,10 @@ def _write(
             package = Path(scratch) / "notes.apkg"
             export_anki(db_path, package, now, force=True)
             mirror.import_notes(package)
+        mirror.move_home({note_guid(card.key): decks[card.deck_id].name for card in cards})
         notes_sent.write_text(fingerprint, encoding="utf-8")
         summary.notes_written = True
-    in_anki = mirror.cards()
+    in_anki = mirror.cards(guids)
     day_zero = mirror.day_zero
     schedules: list[tuple[int, AnkiCard]] = []
     for card in cards:

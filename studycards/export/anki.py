@@ -33,10 +33,11 @@ from typing import Any
 import genanki
 
 from studycards.export.html import anki_safe
-from studycards.export.identity import MODEL_ID, note_guid
+from studycards.export.identity import note_guid
 from studycards.model import deck_ancestors, tag_name
 from studycards.text import printable
 
+MODEL_ID = 1764010421
 STUDYCARDS_TAG = "studycards"
 FIELDS = ("Question", "Answer", "Source", "Subject", "Related")
 

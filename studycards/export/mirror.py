@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urlsplit
 
 from studycards.errors import SyncError, SyncMissingError
-from studycards.export.identity import MODEL_ID
 from studycards.model import CardState, Grade, Schedule, SyncedAnswer
 from studycards.scheduler.fsrs import RATINGS
 
@@ -170,12 +169,13 @@ class Mirror:
     def import_notes(self, package: Path) -> None:
         """Add the package's notes, and update those whose text changed since (a note edited
         in Anki since keeps its edit until the text changes in studycards, as an import of an
-        export does). Scheduling is never taken from a package."""
+        export does). Scheduling is never taken from a package. The note type is merged into
+        the mirror's (a field added to it on a phone stays, and the notes still update)."""
         from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
         from anki.import_export_pb2 import ImportAnkiPackageUpdateCondition as When
 
         options = ImportAnkiPackageOptions(
-            merge_notetypes=False,
+            merge_notetypes=True,
             update_notes=When.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER,
             update_notetypes=When.IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_NEVER,
             with_scheduling=False,
@@ -186,17 +186,38 @@ class Mirror:
         )
 
     def note_guids(self) -> set[str]:
-        """The GUIDs of the mirror's studycards notes."""
-        return set(self._db.list("SELECT guid FROM notes WHERE mid = ?", MODEL_ID))
+        """The GUIDs of the mirror's notes (studycards' are known by their GUIDs alone: the
+        note type may have been changed on a phone)."""
+        return set(self._db.list("SELECT guid FROM notes"))
 
-    def cards(self) -> dict[str, tuple[int, AnkiCard]]:
-        """Each studycards note's card (by the note's GUID): its id and schedule."""
+    def cards(self, guids: set[str]) -> dict[str, tuple[int, AnkiCard]]:
+        """The card of each note of these GUIDs that the mirror has: its id and schedule."""
         rows = self._db.all(
             "SELECT n.guid, c.id, c.type, c.queue, c.due, c.ivl, c.factor, c.reps, c.lapses,"
-            " c.left FROM cards c JOIN notes n ON n.id = c.nid WHERE n.mid = ? AND c.ord = 0",
-            MODEL_ID,
+            " c.left FROM cards c JOIN notes n ON n.id = c.nid WHERE c.ord = 0"
         )
-        return {guid: (card_id, AnkiCard(*rest)) for guid, card_id, *rest in rows}
+        return {guid: (card_id, AnkiCard(*rest)) for guid, card_id, *rest in rows if guid in guids}
+
+    def move_home(self, decks: dict[str, str]) -> None:
+        """Put each card of these notes (deck name by GUID) in that deck, unless it is there
+        or in a filtered deck for now: a deck changed in studycards reaches the phone (Anki's
+        import leaves a note's cards where they are)."""
+        names = {deck_id: name for name, deck_id in (
+            (entry.name, entry.id) for entry in self._col.decks.all_names_and_ids()
+        )}  # fmt: skip
+        moves: dict[str, list[int]] = {}
+        for guid, card_id, deck_id in self._db.all(
+            "SELECT n.guid, c.id, c.did FROM cards c JOIN notes n ON n.id = c.nid WHERE c.odid = 0"
+        ):
+            wanted = decks.get(guid)
+            if wanted is not None and names.get(deck_id) != wanted:
+                moves.setdefault(wanted, []).append(card_id)
+        from anki.cards import CardId
+
+        for name, card_ids in moves.items():
+            deck_id = self._col.decks.id(name)  # created if missing
+            assert deck_id is not None
+            self._col.set_deck([CardId(card_id) for card_id in card_ids], deck_id)
 
     def review_ids(self) -> set[int]:
         return set(self._db.list("SELECT id FROM revlog"))
