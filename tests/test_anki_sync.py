@@ -29,7 +29,7 @@ from studycards.export.identity import note_guid
 from studycards.model import Grade
 from studycards.scheduler.day import study_day
 from studycards.scheduler.replay import replay
-from studycards.store.cards import card_schedule
+from studycards.store.cards import card_schedule, suspend_card
 from studycards.store.db import opened, writing
 from studycards.store.decks import deck_tree
 from studycards.store.reviews import answer_card, answers_by_card
@@ -487,3 +487,40 @@ def test_a_note_type_changed_on_the_phone_still_takes_studycards_notes(db_path, 
     assert phone.review_count() == 1
     settled = sync(db_path, later).output
     assert "0 answers and 0 schedules sent" in settled and "notes written" not in settled
+
+
+def test_suspending_on_either_side_reaches_the_other(db_path, now, phone):
+    on_phone, off_phone = (phone.col.find_cards("note:studycards", order=True))[:2]
+    phone.col.sched.suspend_cards([on_phone])
+    phone.sync()
+    sync(db_path, now)
+    assert [key for (key,) in rows(db_path, "SELECT key FROM cards WHERE queue = -1")] == [
+        key_of(db_path, phone, on_phone)
+    ]
+    # suspended in studycards, unsuspended on the phone: each change reaches the other side
+    with writing(db_path) as session:
+        suspend_card(session, card_id_of(db_path, phone, off_phone))
+    phone.col.sched.unsuspend_cards([on_phone])
+    phone.sync()
+
+    sync(db_path, now)
+    phone.sync()
+
+    assert [key for (key,) in rows(db_path, "SELECT key FROM cards WHERE queue = -1")] == [
+        key_of(db_path, phone, off_phone)
+    ]
+    assert phone.col.db.list("SELECT id FROM cards WHERE queue = -1") == [off_phone]
+    assert "0 answers and 0 schedules sent" in sync(db_path, now).output
+
+
+def key_of(db_path, phone: Phone, anki_card: int) -> str:
+    guid = phone.col.get_card(anki_card).note().guid
+    (key,) = [key for (key,) in rows(db_path, "SELECT key FROM cards") if note_guid(key) == guid]
+    return key
+
+
+def card_id_of(db_path, phone: Phone, anki_card: int) -> int:
+    (card_id,) = rows(
+        db_path, "SELECT id FROM cards WHERE key = ?", key_of(db_path, phone, anki_card)
+    )
+    return card_id[0]

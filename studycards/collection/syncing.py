@@ -3,7 +3,8 @@ a self-hosted one) through a private mirror collection that Anki's engine keeps.
 
 A sync: (1) the mirror syncs, bringing what other devices sent; (2) their answers join
 studycards' logs and the cards they answered are replayed (`anki pull` on the mirror), so when
-both sides answered a card, the union of both logs decides, not the last writer; (3)
+both sides answered a card, the union of both logs decides, not the last writer, and a card
+they suspended or unsuspended is so in studycards too; (3)
 studycards' notes, its answers the mirror lacks and every schedule that differs are written
 into the mirror; (4) the mirror syncs again, sending them.
 """
@@ -38,7 +39,7 @@ from studycards.export.mirror import (
     same_schedule,
 )
 from studycards.scheduler.day import study_day
-from studycards.store.cards import notes_fingerprint, synced_cards
+from studycards.store.cards import card_keys, notes_fingerprint, set_suspended, synced_cards
 from studycards.store.db import opened
 from studycards.store.decks import deck_settings_by_id
 from studycards.store.reviews import answers_for_anki
@@ -159,9 +160,17 @@ def _sync(
     mirror_path = folder / _MIRROR
     with open_mirror(mirror_path) as mirror:
         progress(f"Fetching changes from {sync.summary.server}")
+        suspended_before = mirror.suspended()
         sync.run(mirror, upload_wins=False)
+        suspended_after = mirror.suspended()
     progress("Bringing in answers made on other devices")
     sync.summary.pulled = pull_from_anki(db_path, mirror_path)
+    with opened(db_path) as conn:  # (un)suspended on another device since the last sync
+        keys = {note_guid(key): key for _, key, _ in card_keys(conn)}
+        changed = suspended_before ^ suspended_after
+        set_suspended(
+            conn, {keys[guid]: guid in suspended_after for guid in changed if guid in keys}
+        )
     with open_mirror(mirror_path) as mirror:
         for _ in range(2):  # a full download takes away what was written: write it again
             progress("Writing studycards' cards and answers")

@@ -219,6 +219,13 @@ class Mirror:
             assert deck_id is not None
             self._col.set_deck([CardId(card_id) for card_id in card_ids], deck_id)
 
+    def suspended(self) -> set[str]:
+        """The GUIDs of the notes whose (first) card is suspended."""
+        return set(self._db.list(
+            "SELECT n.guid FROM cards c JOIN notes n ON n.id = c.nid WHERE c.ord = 0"
+            f" AND c.queue = {_SUSPENDED}"
+        ))  # fmt: skip
+
     def review_ids(self) -> set[int]:
         return set(self._db.list("SELECT id FROM revlog"))
 

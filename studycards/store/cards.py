@@ -395,6 +395,15 @@ def card_keys(conn: sqlite3.Connection) -> list[tuple[int, str, int]]:
     return conn.execute("SELECT id, key, deck_id FROM cards").fetchall()
 
 
+def set_suspended(conn: sqlite3.Connection, suspended: Mapping[str, bool]) -> None:
+    """Suspend or unsuspend cards (by key), as another device did, in one transaction."""
+    with write_transaction(conn):
+        conn.executemany(
+            f"UPDATE cards SET queue = iif(:suspended, {SUSPENDED}, state) WHERE key = :key",
+            [{"key": key, "suspended": value} for key, value in suspended.items()],
+        )
+
+
 def card_row(session: Session, card_id: int) -> CardRow:
     """A card's row to change in the session's transaction."""
     from studycards.store.tables import CardRow
