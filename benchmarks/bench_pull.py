@@ -23,11 +23,26 @@ from timing import whole_process
 from studycards.collection.exporting import export_anki
 
 
+def answer_in_anki(col: Collection, per_card: int, now: datetime) -> int:
+    """Every card of the Anki collection answered `per_card` times, 30 days apart, written
+    into its review log as one change (which a sync then sends); how many answers."""
+    rng = random.Random(12)
+    start_ms = int((now - timedelta(days=300)).timestamp() * 1000)
+    rows = [
+        (start_ms + nth * 30 * 86_400_000 + number * 7, card_id, -1,
+         rng.choices((1, 2, 3, 4), (0.1, 0.1, 0.7, 0.1))[0], 1, 0, 2500, 6000, 1)
+        for number, card_id in enumerate(col.find_cards(""))
+        for nth in range(per_card)
+    ]  # fmt: skip
+    insert = "INSERT INTO revlog VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    col.db.transact(lambda: col.db.executemany(insert, rows))  # marks the collection changed
+    return len(rows)
+
+
 def main() -> None:
     cards = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     per_card = int(sys.argv[2]) if len(sys.argv) > 2 else 10
     now = datetime.now().astimezone()
-    rng = random.Random(12)
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         db_path = root / "collection.sqlite"
@@ -37,21 +52,14 @@ def main() -> None:
         col.import_anki_package(ImportAnkiPackageRequest(
             package_path=str(root / "deck.apkg"), options=ImportAnkiPackageOptions()
         ))  # fmt: skip
-        start_ms = int((now - timedelta(days=300)).timestamp() * 1000)
-        rows = [
-            (start_ms + nth * 30 * 86_400_000 + number * 7, card_id, -1,
-             rng.choices((1, 2, 3, 4), (0.1, 0.1, 0.7, 0.1))[0], 1, 0, 2500, 6000, 1)
-            for number, card_id in enumerate(col.find_cards(""))
-            for nth in range(per_card)
-        ]  # fmt: skip
-        col.db.executemany("INSERT INTO revlog VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        answers = answer_in_anki(col, per_card, now)
         col.export_collection_package(str(root / "phone.colpkg"), include_media=False,
                                       legacy=False)  # fmt: skip
         pull = (sys.executable, "-m", "studycards", "--collection", str(db_path), "anki", "pull",
                 str(root / "phone.colpkg"))  # fmt: skip
         first = whole_process(*pull)
         again = whole_process(*pull)
-    print(f"{cards:,} cards, {len(rows):,} answers made in Anki (.colpkg)")
+    print(f"{cards:,} cards, {answers:,} answers made in Anki (.colpkg)")
     print(f"studycards anki pull (whole process): {first:.2f} s")
     print(f"the same pull again (every answer known): {again:.2f} s")
 

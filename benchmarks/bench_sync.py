@@ -16,7 +16,6 @@ Usage: python benchmarks/bench_sync.py [CARDS] [ANSWERS_PER_CARD]
 from __future__ import annotations
 
 import os
-import random
 import socket
 import sqlite3
 import subprocess
@@ -28,6 +27,7 @@ from pathlib import Path
 
 from anki.collection import Collection
 from anki.sync_pb2 import SyncCollectionResponse
+from bench_pull import answer_in_anki
 from collection import build
 
 USERS = (("one@example.com", "pass one"), ("two@example.com", "pass two"))
@@ -59,21 +59,6 @@ def studycards(db_path: Path, home: Path, *args: str, stdin: str = "") -> float:
     return time.perf_counter() - started
 
 
-def phone_answers(phone: Collection, per_card: int, now: datetime) -> int:
-    """Every studycards card of the phone answered `per_card` times, 30 days apart."""
-    rng = random.Random(12)
-    start_ms = int((now - timedelta(days=300)).timestamp() * 1000)
-    rows = [
-        (start_ms + nth * 30 * 86_400_000 + number * 7, card_id, -1,
-         rng.choices((1, 2, 3, 4), (0.1, 0.1, 0.7, 0.1))[0], 1, 0, 2500, 6000, 1)
-        for number, card_id in enumerate(phone.find_cards("note:studycards"))
-        for nth in range(per_card)
-    ]  # fmt: skip
-    insert = "INSERT INTO revlog VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-    phone.db.transact(lambda: phone.db.executemany(insert, rows))  # marks the collection changed
-    return len(rows)
-
-
 def sync_phone(phone: Collection, endpoint: str) -> None:
     auth = phone.sync_login(*USERS[0], endpoint)
     out = phone.sync_collection(auth, sync_media=False)
@@ -99,7 +84,7 @@ def main() -> None:
 
             phone = Collection(str(root / "phone.anki2"))
             sync_phone(phone, endpoint)
-            answers = phone_answers(phone, per_card, now)
+            answers = answer_in_anki(phone, per_card, now)
             sync_phone(phone, endpoint)
             phone.close()
             back = studycards(db_path, root, "anki", "sync")

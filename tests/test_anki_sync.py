@@ -28,14 +28,13 @@ from studycards.errors import StudycardsError, SyncError
 from studycards.export.identity import note_guid
 from studycards.model import Grade
 from studycards.scheduler.day import study_day
-from studycards.scheduler.replay import replay
-from studycards.store.cards import card_schedule, suspend_card
-from studycards.store.db import opened, writing
-from studycards.store.decks import deck_tree
-from studycards.store.reviews import answer_card, answers_by_card
+from studycards.store.cards import suspend_card
+from studycards.store.db import writing
+from studycards.store.reviews import answer_card
 from studycards.tui.app import make_app
 from studycards.tui.screens.dialogs import ConfirmDialog
 from tests.conftest import rows
+from tests.test_anki_pull import replayed_equals_stored
 from tests.test_cli import invoke
 from tests.tui.conftest import notes
 
@@ -146,16 +145,6 @@ def phone(tmp_path, synced) -> Iterator[Phone]:
     device.sync()
     yield device
     device.col.close()
-
-
-def replayed_equals_stored(db_path) -> bool:
-    with opened(db_path) as conn:
-        decks = deck_tree(conn, None)
-        deck_of = dict(conn.execute("SELECT id, deck_id FROM cards").fetchall())
-        return all(
-            replay(answers, decks[deck_of[card_id]]) == card_schedule(conn, card_id)
-            for card_id, answers in answers_by_card(conn, list(decks)).items()
-        )
 
 
 def answer_in_studycards(db_path, now, *grades: Grade) -> None:
