@@ -21,8 +21,6 @@ from studycards.collection.importing import ImportTarget, import_sources
 from studycards.errors import DeckNotFoundError, ExportError
 from studycards.export.anki import MODEL_ID, deck_id, note_guid
 from studycards.store.db import opened
-from studycards.store.decks import deck_tree
-from studycards.store.html_cache import uncached_count
 
 # Anki's defaults: a note (or note type) is updated only when the package's copy is newer.
 DEFAULTS = ImportAnkiPackageOptions()
@@ -177,7 +175,7 @@ def test_two_exports_to_one_path_at_once_each_leave_a_whole_package(db_path, not
 
     def export() -> None:
         barrier.wait()
-        export_anki(db_path, out, now, force=True, workers=1)
+        export_anki(db_path, out, now, force=True)
 
     with ThreadPoolExecutor(2) as pool:
         for done in [pool.submit(export), pool.submit(export)]:
@@ -204,9 +202,13 @@ def test_second_export_uses_the_html_cache(db_path, notes, tmp_path, now):
 
 
 def uncached(db_path: Path) -> int:
-    """Cards an export would render (what decides whether it starts its workers early)."""
+    """Cards an export would render: no cached HTML of their text as it is now."""
     with opened(db_path) as conn:
-        return uncached_count(conn, list(deck_tree(conn, None)))
+        [(count,)] = conn.execute(
+            "SELECT count(*) FROM cards c LEFT JOIN html_cache h ON h.card_id = c.id"
+            " WHERE h.content_hash IS NOT c.content_hash"
+        )
+    return int(count)
 
 
 def test_bad_requests_are_clear_and_leave_no_file(db_path, notes, tmp_path, now):
@@ -287,27 +289,3 @@ def test_a_busy_collection_only_costs_the_cache(db_path, notes, tmp_path, now, m
     summary = export_anki(db_path, tmp_path / "x.apkg", now)
     assert summary.notes == 7 and (tmp_path / "x.apkg").exists()
     assert summary.warnings == ["rendered HTML not cached (database is locked); the export is fine"]
-
-
-def test_an_export_rendered_by_workers_holds_what_one_rendered_here_does(db_path, tmp_path, now):
-    """Enough cards for the worker processes (and their forkserver), from a thread as the
-    TUI exports: the same notes as the export that renders in this process."""
-    notes = tmp_path / "many"
-    notes.mkdir()
-    for n in range(600):
-        (notes / f"q{n}.md").write_text(f"---\nid: {n}\nquestion: Q{n}?\nanswer: '**A{n}**'\n---\n")
-    import_into(db_path, notes, now)
-    with ThreadPoolExecutor(1) as thread:
-        there = thread.submit(export_anki, db_path, tmp_path / "there.apkg", now, workers=2)
-        assert there.result().rendered == 600
-    with opened(db_path) as conn, conn:
-        conn.execute("DELETE FROM html_cache")
-    assert export_anki(db_path, tmp_path / "here.apkg", now, workers=1).rendered == 600
-    fields = []
-    for name in ("there", "here"):
-        (tmp_path / name).mkdir()
-        with anki_collection(tmp_path / name) as col:
-            anki_import(col, tmp_path / f"{name}.apkg")
-            fields.append(sorted(note["Answer"] for note in by_question(col).values()))
-    assert fields[0] == fields[1] and len(fields[0]) == 600
-    assert "<strong>A42</strong>" in "".join(fields[0])
