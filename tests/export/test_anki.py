@@ -3,7 +3,9 @@ that a newer export updates notes in place instead of duplicating them."""
 
 from __future__ import annotations
 
+import itertools
 import os
+import sqlite3
 import stat
 import threading
 import zipfile
@@ -13,13 +15,23 @@ from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
+import genanki
 import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
 from studycards.collection.exporting import export_anki
 from studycards.collection.importing import ImportTarget, import_sources
 from studycards.errors import DeckNotFoundError, ExportError
-from studycards.export.anki import MODEL_ID, deck_id, note_guid
+from studycards.export.anki import (
+    MODEL,
+    MODEL_ID,
+    STUDYCARDS_TAG,
+    AnkiNote,
+    PackageWriter,
+    deck_id,
+    note_guid,
+)
+from studycards.model import tag_name
 from studycards.store.db import opened
 
 # Anki's defaults: a note (or note type) is updated only when the package's copy is newer.
@@ -289,3 +301,40 @@ def test_a_busy_collection_only_costs_the_cache(db_path, notes, tmp_path, now, m
     summary = export_anki(db_path, tmp_path / "x.apkg", now)
     assert summary.notes == 7 and (tmp_path / "x.apkg").exists()
     assert summary.warnings == ["rendered HTML not cached (database is locked); the export is fine"]
+
+
+def test_notes_and_cards_are_the_rows_genanki_writes(tmp_path, now):
+    """The writer builds each note's rows itself: they are those genanki's own Note writes,
+    with the same ids, a card only for a note with a Question."""
+    notes = [
+        AnkiNote(key="id:1", deck="A::B", question="<p>Q?</p>", answer="<p>A</p>",
+                 source="q.md", subject="Health Studies", related=("R <1>", "[sound:x]"),
+                 tags=("cell", "studycards"), modified=now - timedelta(days=3)),
+        AnkiNote(key="id:2", deck="A", question="", answer="<p>no question</p>", source="r.md",
+                 subject="", related=(), tags=(), modified=now),
+    ]  # fmt: skip
+    writer = PackageWriter(tmp_path / "ours.apkg", now)
+    for note in notes:
+        writer.add(note)
+    writer.write()
+    with zipfile.ZipFile(tmp_path / "ours.apkg") as package:
+        package.extract("collection.anki2", tmp_path)
+    ours = sqlite3.connect(tmp_path / "collection.anki2")
+    written = ours.execute("SELECT * FROM notes ORDER BY id").fetchall()
+
+    theirs = sqlite3.connect(":memory:").cursor()
+    ids = itertools.count(int(now.timestamp() * 1000))
+    genanki.Package([]).write_to_db(theirs, now.timestamp(), ids)
+    for note, row in zip(notes, written, strict=True):
+        subject = [tag_name(note.subject)] if note.subject else []
+        genanki.Note(
+            model=MODEL,
+            fields=row[6].split("\x1f"),
+            tags=list(dict.fromkeys([*note.tags, STUDYCARDS_TAG, *subject])),
+            guid=note_guid(note.key),
+        ).write_to_db(theirs, note.modified.timestamp(), deck_id(note.deck), ids)
+    for table in ("notes", "cards"):
+        sql = f"SELECT * FROM {table} ORDER BY id"
+        assert ours.execute(sql).fetchall() == theirs.execute(sql).fetchall()
+    assert len(ours.execute("SELECT * FROM cards").fetchall()) == 1
+    ours.close()
