@@ -155,14 +155,15 @@ def _with_html(
 ) -> Iterator[tuple[ExportRow, str, str]]:
     """Every card with its HTML: first those whose cached HTML is of their text as it is now,
     then the others, rendered a chunk at a time (and handed to the cache)."""
-    done = 0
+    stale = []
     for row in rows:
         html = _cached_html(row)
-        if html is not None:
-            done += 1
+        if html is None:
+            stale.append(row)
+        else:
             yield row, *html
+    done = len(rows) - len(stale)
     report(done, len(rows))
-    stale = [row for row in rows if _cached_html(row) is None]
     if not stale:
         return
     with opened(cache.db_path) as reader:  # the Markdown of only the cards to render
