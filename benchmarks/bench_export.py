@@ -3,8 +3,8 @@
 Each figure is a whole process, as a user waits for it:
 - Anki: open a collection holding the same 10,000 notes (the studycards export imported into
   it) and call `Collection.export_anki_package` (its default modern format);
-- studycards, first export: Markdown rendered (on every core) and cached (the cache is
-  emptied before each of these rounds);
+- studycards, first export: Markdown rendered and cached (the cache is emptied before each
+  of these rounds);
 - studycards, again: the HTML comes from the cache.
 Every process runs with Python's bytecode cache, as an installed package has it (a cache
 folder of the run's own, filled by an untimed run of each), whatever PYTHONDONTWRITEBYTECODE
