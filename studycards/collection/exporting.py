@@ -86,7 +86,7 @@ def export_anki(
                         answer=back,
                         source=os.path.basename(row.source),  # noqa: PTH119 (10k times)
                         subject=row.subject,
-                        related=tuple(title for _, title in json.loads(row.related)),
+                        related=tuple([title for _, title in json.loads(row.related)]),
                         tags=tuple(row.tags.split()),
                         modified=from_ms(row.modified_at) or now,
                     )
