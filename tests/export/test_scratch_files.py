@@ -1,7 +1,8 @@
 """An export's scratch files (the package's database, then its zip) are hidden files beside the
 output: every exit removes them, SIGTERM included, and one that a SIGKILL leaves behind goes
 with the next export to that folder once it is a day old. Real exports, in processes of their
-own, stopped mid-way (SIGSTOP, as soon as their scratch database is there) and then signalled."""
+own, stopped mid-way (SIGSTOP, while they write notes into their scratch database) and then
+signalled."""
 
 from __future__ import annotations
 
@@ -64,31 +65,35 @@ def export_command(db_path: Path, output: Path) -> list[str]:
             str(output)]  # fmt: skip
 
 
-def stopped_writing(process: subprocess.Popen[str], out: Path) -> None:
-    """Stop the export (SIGSTOP) as soon as its scratch database holds something, while it
-    writes notes into it: not yet zipping, no package yet."""
+def stopped_writing(process: subprocess.Popen[str], out: Path, collection: Path) -> None:
+    """Stop the export (SIGSTOP) while it writes notes into its scratch database: once it has
+    cached the HTML of some (it is past its setup, in the loop over the notes), not yet
+    zipping, no package yet."""
     deadline = time.monotonic() + 10
-    while not [path for path in hidden(out) if path.suffix == ".anki2" and _size(path)]:
+    while not (cached(collection) and [path for path in hidden(out) if path.suffix == ".anki2"]):
         assert process.poll() is None, "the export ended before it was caught"
-        assert time.monotonic() < deadline, "no scratch database beside the output"
+        assert time.monotonic() < deadline, "no notes written into a scratch database"
         time.sleep(0.002)
     os.kill(process.pid, signal.SIGSTOP)
     assert [path.suffix for path in hidden(out)] == [".anki2"], "caught too late: zipping"
     assert not (out / "deck.apkg").exists()
 
 
-def _size(path: Path) -> int:
+def cached(collection: Path) -> int:
+    """Cards whose rendered HTML the running export has cached so far."""
+    conn = sqlite3.connect(collection)
     try:
-        return path.stat().st_size
-    except FileNotFoundError:  # the export has just ended
-        return 0
+        [(count,)] = conn.execute("SELECT count(*) FROM html_cache")
+    finally:
+        conn.close()
+    return int(count)
 
 
 @SIGNALLED
 def test_a_killed_export_leaves_a_scratch_file_that_a_later_export_removes(collection, out):
     forget_html(collection)
     with foreground_job(*export_command(collection, out / "deck.apkg")) as process:
-        stopped_writing(process, out)
+        stopped_writing(process, out, collection)
         os.kill(process.pid, signal.SIGKILL)
         process.wait(timeout=10)
     [left] = hidden(out)
@@ -109,7 +114,7 @@ def test_a_killed_export_leaves_a_scratch_file_that_a_later_export_removes(colle
 def test_sigterm_ends_an_export_and_leaves_no_file(collection, out, to):
     forget_html(collection)
     with foreground_job(*export_command(collection, out / "deck.apkg")) as process:
-        stopped_writing(process, out)
+        stopped_writing(process, out, collection)
         if to == "the export":
             os.kill(process.pid, signal.SIGTERM)  # `kill PID`
         else:
