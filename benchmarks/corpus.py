@@ -69,15 +69,21 @@ def sentence(rng: random.Random, low: int = 8, high: int = 22) -> str:
     return " ".join(words).capitalize() + "."
 
 
-def answer(rng: random.Random) -> str:
-    parts = [sentence(rng) + " " + sentence(rng)]
+def answer(rng: random.Random, scale: int = 1) -> str:
+    """An answer of about 1.4 KB times `scale`: its paragraphs and list items `scale` times as
+    long (the same draws as before for `scale` 1)."""
+
+    def sentences(count: int) -> str:
+        return " ".join(sentence(rng) for _ in range(count))
+
+    parts = [sentences(2 * scale)]
     for number in range(1, rng.randint(3, 7)):
-        parts.append(f"{number}. **{rng.choice(WORDS).title()}**: {sentence(rng)} {sentence(rng)}")
-    parts.append("Overall, " + sentence(rng).lower())
+        parts.append(f"{number}. **{rng.choice(WORDS).title()}**: {sentences(2 * scale)}")
+    parts.append("Overall, " + sentences(scale).lower())
     return "\\n\\n".join(parts)
 
 
-def record(rng: random.Random, number: int) -> str:
+def record(rng: random.Random, number: int, scale: int = 1) -> str:
     question = f"What is the role of {' '.join(rng.choices(WORDS, k=4))} (case {number})?"
     keywords = ", ".join(rng.sample(WORDS, 10))
     related = "".join(
@@ -96,22 +102,23 @@ def record(rng: random.Random, number: int) -> str:
         f"  page_keywords: >-\n    {keywords}\n"
         "author: QuickTakes\n"
         f"question: >-\n    {question}\n"
-        f"answer: >-\n    {answer(rng)}\n"
+        f"answer: >-\n    {answer(rng, scale)}\n"
         f"subject: {rng.choice(SUBJECTS)}\n"
         f"file_name: case-{number}.md\nurl: /learn/medicine/questions/case-{number}\n"
         f"score: -1.0\n{related}---\n\n&nbsp;\n"
     )
 
 
-def write_corpus(folder: Path, count: int, seed: int = 1987) -> list[Path]:
-    """`count` records in `folder`, 500 to a sub-folder like a real collection of notes."""
+def write_corpus(folder: Path, count: int, seed: int = 1987, scale: int = 1) -> list[Path]:
+    """`count` records in `folder`, 500 to a sub-folder like a real collection of notes; their
+    answers about 1.4 KB times `scale`."""
     rng = random.Random(seed)
     paths = []
     for number in range(count):
         sub = folder / f"part{number // 500:03d}"
         sub.mkdir(parents=True, exist_ok=True)
         path = sub / f"record-{number:06d}.md"
-        path.write_text(record(rng, number), encoding="utf-8")
+        path.write_text(record(rng, number, scale), encoding="utf-8")
         paths.append(path)
     return paths
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-def sleep_chunk(_: None, chunk: list[float]) -> None:
+def sleep_chunk(chunk: list[float]) -> None:
     """A chunk that takes as long as it says: a worker busy for that long."""
     import time
 

@@ -121,6 +121,6 @@ def test_a_killed_parsing_process_stops_the_import_in_one_line(db_path, tmp_path
     assert "a parsing process died" in result.stderr and "run again to finish" in result.stderr
 
 
-def _killed(_: None, chunk: object) -> None:
+def _killed(chunk: object) -> None:
     """A parsing worker's end when the out-of-memory killer takes it."""
     os._exit(9)

@@ -31,25 +31,20 @@ from tests.processes import (
 )
 
 SLOW_POOL = """
-import contextlib, os, signal, sys, threading
+import os, signal, sys, threading
 from studycards.collection.parallel import map_chunks
 from tests.pool_tasks import sleep_chunk
 threading.Timer(0.5, os.killpg, (os.getpgrp(), signal.SIGINT)).start()
 try:
-    for _ in map_chunks(
-        sleep_chunk, [60.0] * 8, size=1, setup=contextlib.nullcontext, parallel=True, workers=2
-    ):
+    for _ in map_chunks(sleep_chunk, [60.0] * 8, size=1, parallel=True, workers=2):
         pass
 except KeyboardInterrupt:
     sys.exit(130)
 """
 HUNG_POOL = """
-import contextlib
 from studycards.collection.parallel import map_chunks
 from tests.pool_tasks import sleep_chunk
-for _ in map_chunks(
-    sleep_chunk, [60.0] * 8, size=1, setup=contextlib.nullcontext, parallel=True, workers=2
-):
+for _ in map_chunks(sleep_chunk, [60.0] * 8, size=1, parallel=True, workers=2):
     pass
 """
 LINUX_ONLY = pytest.mark.skipif(not LINUX, reason="PR_SET_PDEATHSIG and /proc are Linux's")

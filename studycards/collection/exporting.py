@@ -6,28 +6,25 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack, closing
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 from html import escape, unescape
-from itertools import islice
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from studycards.collection.parallel import map_chunks, prepare
 from studycards.errors import ExportError
 from studycards.export.html import image_sources_in_html, render_card
 from studycards.model import Progress, tag_name
-from studycards.store.db import connect, opened, translated
+from studycards.store.db import connect, opened
 from studycards.store.decks import deck_tree
-from studycards.store.html_cache import cache_html, card_markdown, export_rows, uncached_count
+from studycards.store.html_cache import cache_html, card_markdown, export_rows
 from studycards.store.rows import ExportRow, from_ms
 
-_PARALLEL_FROM = 500
+# Rendered here, not by a pool of processes: pyromark renders 10,000 cards in some 60 ms,
+# less than a pool's workers take to start; then cached a chunk at a time.
 _RENDER_CHUNK = 200
 
 
@@ -52,15 +49,12 @@ def export_anki(
     force: bool = False,
     with_media: bool = False,
     progress: Progress | None = None,
-    workers: int | None = None,
 ) -> ExportSummary:
     """Export `deck` (and its children; every deck for None) to `output` as an .apkg."""
     output = package_path(output)
     _check_output(output, force)
     with opened(db_path) as conn:
         decks = deck_tree(conn, deck)
-        if uncached_count(conn, list(decks)) >= _PARALLEL_FROM:
-            prepare(_render_chunk, workers=workers)  # loads while the cards are read here
         rows = export_rows(conn, list(decks))
     if tag is not None:
         wanted = tag_name(tag).casefold()  # spelt as tags are stored: `a b` is `a_b`
@@ -75,15 +69,11 @@ def export_anki(
     media: dict[Path, str] = {}
     try:
         with ExitStack() as stack:
-            # first: the renderers' modules load (if not yet) beside what this one loads next
-            stale = [row for row in rows if _cached_html(row) is None]
-            rendering = stack.enter_context(closing(_render_all(db_path, stale, workers)))
-
             from studycards.export.anki import AnkiNote, PackageWriter
 
             package = stack.enter_context(closing(PackageWriter(output, now)))
             cache = stack.enter_context(_HtmlCache(db_path, summary))
-            for row, front, back in _with_html(rows, rendering, cache, report):
+            for row, front, back in _with_html(rows, cache, report):
                 if with_media:
                     front, back = (
                         _pack_images(row, part, media, summary.warnings) for part in (front, back)
@@ -96,7 +86,7 @@ def export_anki(
                         answer=back,
                         source=os.path.basename(row.source),  # noqa: PTH119 (10k times)
                         subject=row.subject,
-                        related=tuple(title for _, title in json.loads(row.related)),
+                        related=tuple([title for _, title in json.loads(row.related)]),
                         tags=tuple(row.tags.split()),
                         modified=from_ms(row.modified_at) or now,
                     )
@@ -104,10 +94,6 @@ def export_anki(
             summary.size = package.write(list(media.items()))
     except OSError as err:
         raise _unwritable(output, err) from None
-    except BrokenProcessPool:
-        raise ExportError(
-            f"{output} not written: a rendering process died (killed, or out of memory)"
-        ) from None
     summary.notes, summary.decks, summary.media = package.notes, len(package.decks), len(media)
     return summary
 
@@ -165,54 +151,36 @@ def _cached_html(row: ExportRow) -> tuple[str, str] | None:
 
 
 def _with_html(
-    rows: list[ExportRow],
-    rendering: Iterator[list[tuple[str, str]]],
-    cache: _HtmlCache,
-    report: Progress,
+    rows: list[ExportRow], cache: _HtmlCache, report: Progress
 ) -> Iterator[tuple[ExportRow, str, str]]:
-    """Every card with its HTML: cached where its text has not changed, else as `rendering`
-    renders the others, in order (and handed to the cache)."""
-    with translated(cache.db_path):  # the renderers read the cards' Markdown
-        done = 0
-        for row in rows:
-            html = _cached_html(row)
-            if html is not None:
-                done += 1
-                yield row, *html
-        report(done, len(rows))
-        stale = (row for row in rows if _cached_html(row) is None)
-        for results in rendering:
-            chunk = list(islice(stale, len(results)))
+    """Every card with its HTML: first those whose cached HTML is of their text as it is now,
+    then the others, rendered a chunk at a time (and handed to the cache)."""
+    stale = []
+    for row in rows:
+        html = _cached_html(row)
+        if html is None:
+            stale.append(row)
+        else:
+            yield row, *html
+    done = len(rows) - len(stale)
+    report(done, len(rows))
+    if not stale:
+        return
+    with opened(cache.db_path) as reader:  # the Markdown of only the cards to render
+        for start in range(0, len(stale), _RENDER_CHUNK):
+            chunk = stale[start : start + _RENDER_CHUNK]
+            texts = card_markdown(reader, [row.id for row in chunk])
+            rendered = [render_card(card) for card in texts]
             cache.keep(
                 [
                     (row.id, row.content_hash, *html)
-                    for row, html in zip(chunk, results, strict=True)
+                    for row, html in zip(chunk, rendered, strict=True)
                 ]
             )
-            for row, (front, back) in zip(chunk, results, strict=True):
+            for row, (front, back) in zip(chunk, rendered, strict=True):
                 yield row, front, back
             done += len(chunk)
             report(done, len(rows))
-
-
-def _render_all(
-    db_path: Path, rows: list[ExportRow], workers: int | None
-) -> Generator[list[tuple[str, str]], None, None]:
-    """Rendered (front, back) per chunk of rows, in order; on every core for big exports. Each
-    renderer reads its chunks' Markdown through a connection of its own, opened once, so no
-    text passes through this process."""
-    return map_chunks(
-        _render_chunk,
-        [row.id for row in rows],
-        size=_RENDER_CHUNK,
-        setup=partial(opened, db_path),
-        parallel=len(rows) >= _PARALLEL_FROM,
-        workers=workers,
-    )
-
-
-def _render_chunk(reader: sqlite3.Connection, card_ids: list[int]) -> list[tuple[str, str]]:
-    return [render_card(texts) for texts in card_markdown(reader, card_ids)]
 
 
 class _HtmlCache:

@@ -14,7 +14,7 @@ import os
 import sqlite3
 from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import closing, nullcontext
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -296,7 +296,6 @@ def _parse_all(
         _parse_chunk,
         todo,
         size=_PARSE_CHUNK,
-        setup=nullcontext,
         parallel=len(todo) >= _PARALLEL_FROM,
         preload=_PARSING_MODULES,
         workers=workers,
@@ -304,7 +303,7 @@ def _parse_all(
 
 
 def _parse_chunk(
-    _: None, chunk: list[tuple[str, str | None, bytes | None]]
+    chunk: list[tuple[str, str | None, bytes | None]],
 ) -> list[SourceFile | SourceError]:
     return [_parse_one(*item) for item in chunk]
 

@@ -1,12 +1,11 @@
-"""Work split in chunks over every core: the import's parsing and the export's rendering.
+"""Work split in chunks over every core: the import's parsing.
 
-Workers are never forks of this process, which may run threads (the TUI exports from one, and
-a fork copies the locks other threads hold): on Linux a forkserver, a process of one thread
-that loads the modules the workers need once, forks them, so each starts in milliseconds;
-elsewhere they are spawned. Each worker sets itself up once (`setup`: the export's reading
-connection, say) and keeps that for every chunk it is given. As with every start method but
-fork, a script run by its path runs again in each worker: one that calls the library with a
-big batch keeps its own work under `if __name__ == "__main__":`.
+Workers are never forks of this process, which may run threads (the TUI runs the library from
+them, and a fork copies the locks other threads hold): on Linux a forkserver, a process of one
+thread that loads the modules the workers need once, forks them, so each starts in
+milliseconds; elsewhere they are spawned. As with every start method but fork, a script run by
+its path runs again in each worker: one that calls the library with a big batch keeps its own
+work under `if __name__ == "__main__":`.
 
 Ctrl-C belongs to the main process alone: workers ignore SIGINT (they are born with it held,
 from a forkserver started with it held, so none can be hit before it ignores it), and on any
@@ -28,12 +27,11 @@ import sys
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from multiprocessing import forkserver, resource_tracker
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
-State = TypeVar("State")
 Result = TypeVar("Result")
 
 _LINUX = sys.platform.startswith("linux")
@@ -42,46 +40,36 @@ _CAN_HOLD = hasattr(signal, "pthread_sigmask")  # POSIX
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 _GRACE_S = 0.5  # for the chunks in progress to end; one takes a few milliseconds
 
-# In a worker: the function it runs on each chunk and the state its `setup` gave it, or the
-# error `setup` raised.
-_task: tuple[Callable[[Any, Any], Any], Any] | Exception | None = None
-_setup: AbstractContextManager[Any] | None = None
+# In a worker: the function it runs on each chunk.
+_function: Callable[[Any], Any] | None = None
 
 
 def map_chunks(
-    function: Callable[[State, list[Item]], Result],
+    function: Callable[[list[Item]], Result],
     items: Sequence[Item],
     *,
     size: int,
-    setup: Callable[[], AbstractContextManager[State]],
     parallel: bool,
     preload: Sequence[str] = (),
     workers: int | None = None,
 ) -> Generator[Result, None, None]:
-    """`function(state, chunk)` of each chunk of `size` items, in order, `state` being what
-    `setup()` enters, once per process.
+    """`function(chunk)` of each chunk of `size` items, in order.
 
     With `parallel` (and more than one core), in worker processes. The forkserver starts
     loading their modules (`function`'s and `preload`) at this call, and the workers start at
     the first `next()`: a caller does its own preparations in between, beside that loading."""
     chunks = [list(items[start : start + size]) for start in range(0, len(items), size)]
-    workers = _worker_count(workers)
+    workers = workers or os.cpu_count() or 1
     if not parallel or workers < 2:
-        return _in_process(function, chunks, setup)
-    prepare(function, preload, workers)
-    return _in_workers(function, chunks, setup, workers)
+        return (function(chunk) for chunk in chunks)
+    _prepare(function, preload)
+    return _in_workers(function, chunks, workers)
 
 
-def prepare(
-    function: Callable[..., Any], preload: Sequence[str] = (), workers: int | None = None
-) -> None:
-    """Start loading what workers of `function` need (the forkserver, the modules of
-    `function` and `preload`), without waiting for it: a caller that knows early that it will
-    `map_chunks(function, ...)` in parallel calls this first, and the loading runs beside its
-    own work. The first call of a process decides what the forkserver loads; it serves every
+def _prepare(function: Callable[..., Any], preload: Sequence[str]) -> None:
+    """Start the forkserver, loading the modules of `function` and `preload`, without waiting
+    for it. The first call of a process decides what the forkserver loads; it serves every
     pool of the process after that (the modules it lacks, a worker loads itself)."""
-    if _worker_count(workers) < 2:
-        return
     if _CAN_HOLD:
         # the tracker unblocks SIGINT once it has started it: so it starts before the hold
         resource_tracker.ensure_running()
@@ -91,31 +79,14 @@ def prepare(
             forkserver.ensure_running()
 
 
-def _worker_count(workers: int | None) -> int:
-    return workers or os.cpu_count() or 1
-
-
-def _in_process(
-    function: Callable[[State, list[Item]], Result],
-    chunks: list[list[Item]],
-    setup: Callable[[], AbstractContextManager[State]],
-) -> Generator[Result, None, None]:
-    with setup() as state:
-        for chunk in chunks:
-            yield function(state, chunk)
-
-
 def _in_workers(
-    function: Callable[[State, list[Item]], Result],
-    chunks: list[list[Item]],
-    setup: Callable[[], AbstractContextManager[State]],
-    workers: int,
+    function: Callable[[list[Item]], Result], chunks: list[list[Item]], workers: int
 ) -> Generator[Result, None, None]:
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=_CONTEXT,
         initializer=_start_worker,
-        initargs=(function, setup),
+        initargs=(function,),
     )
     try:
         with _sigint_held():  # the workers start here, on the first submits
@@ -146,24 +117,17 @@ def _sigint_held() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
-def _start_worker(function: Callable[[Any, Any], Any], setup: Callable[[], Any]) -> None:
+def _start_worker(function: Callable[[Any], Any]) -> None:
     """Worker initializer: a held Ctrl-C is dropped, later ones are the main process's; the
-    worker ends with the main process, killed or not, instead of waiting on its queue forever;
-    then `setup` is entered, for the worker's whole life (its end releases what it holds).
-
-    An error of `setup` is kept for the chunks: raised here, it would only print a traceback
-    and break the pool; raised by each chunk, it reaches the main process as it is."""
+    worker ends with the main process, killed or not, instead of waiting on its queue
+    forever."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if _CAN_HOLD:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     if _LINUX:
         _end_with_forkserver()
-    global _task, _setup
-    try:
-        _setup = setup()  # kept: a context manager's generator, collected, would exit it
-        _task = function, _setup.__enter__()
-    except Exception as err:
-        _task = err
+    global _function
+    _function = function
 
 
 def _end_with_forkserver() -> None:
@@ -182,12 +146,9 @@ def _end_with_forkserver() -> None:
 
 
 def _run(chunk: list[Any]) -> Any:
-    """A worker's task: its function of one chunk, with its state."""
-    if isinstance(_task, Exception):
-        raise _task
-    assert _task is not None, "a worker runs its initializer first"
-    function, state = _task
-    return function(state, chunk)
+    """A worker's task: its function of one chunk."""
+    assert _function is not None, "a worker runs its initializer first"
+    return _function(chunk)
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

@@ -22,16 +22,15 @@ import os
 import re
 import secrets
 import sqlite3
-import zipfile
 from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import genanki
 
+from studycards.export.archive import write_zip
 from studycards.export.html import anki_safe
 from studycards.export.identity import note_guid
 from studycards.model import deck_ancestors, tag_name
@@ -110,59 +109,37 @@ def deck_id(name: str) -> int:
     return (1 << 30) + int.from_bytes(digest, "big") % (1 << 30)
 
 
-class _StampedNote(genanki.Note):  # type: ignore[misc]  # genanki ships no types
-    """A note that carries its own modification time instead of the package-wide one."""
-
-    def __init__(self, modified: float, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.modified = modified
-
-    def write_to_db(
-        self, cursor: sqlite3.Cursor, timestamp: float, deck_id: int, id_gen: Any
-    ) -> None:
-        del timestamp  # the package-wide time: this note has its own
-        super().write_to_db(cursor, self.modified, deck_id, id_gen)
-
-    def _check_invalid_html_tags_in_fields(self) -> None:
-        """Our fields are HTML we rendered with raw HTML off: nothing to warn about."""
-
-
 def _fields(note: AnkiNote) -> list[str]:
     """The note's fields; the question and answer come rendered by `render_card`, fit for Anki.
-    One escape call for all the plain-text parts, joined by NUL, which printable() has just
-    removed from them."""
-    plain = [printable(part) for part in (note.source, note.subject, *note.related)]
-    source, subject, *titles = map(anki_safe, html.escape("\0".join(plain)).split("\0"))
-    related = "".join(f"<li>{title}</li>" for title in titles)
-    return [note.question, note.answer, source, subject, f"<ul>{related}</ul>" if related else ""]
+    The plain-text parts are escaped and made Anki-safe in one go, joined by NUL: printable()
+    removes any NUL from them (their usual case, no control character at all, is checked at
+    C speed)."""
+    parts = (note.source, note.subject, *note.related)
+    plain = parts if all(map(str.isprintable, parts)) else tuple(map(printable, parts))
+    source, subject, *titles = anki_safe(html.escape("\0".join(plain))).split("\0")
+    related = f"<ul><li>{'</li><li>'.join(titles)}</li></ul>" if titles else ""
+    return [note.question, note.answer, source, subject, related]
 
 
-class _BatchedInserts:
-    """Stands in for the cursor genanki writes a note through: keeps each INSERT's row and
-    runs them with executemany, a batch at a time (genanki's own rows, fewer round trips)."""
-
-    def __init__(self, cursor: sqlite3.Cursor) -> None:
-        self._cursor = cursor
-        self._rows: dict[str, list[Sequence[Any]]] = {}
-        self.lastrowid = 0
-
-    def execute(self, sql: str, row: Sequence[Any]) -> None:
-        self._rows.setdefault(sql, []).append(row)
-        self.lastrowid = row[0]  # genanki gives every row its id
-
-    def flush(self) -> None:
-        for sql, rows in self._rows.items():
-            self._cursor.executemany(sql, rows)
-        self._rows.clear()
+# A note's rows, as genanki's Note.write_to_db writes them for a note of MODEL (a test holds
+# them to genanki's own): built here, since genanki's objects for each note cost more than all
+# the rest of a cached note's export. MODEL's one card needs a Question (genanki's MODEL._req).
+# notes: id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data
+_NOTE_SQL = "INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)"
+# cards: id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps, lapses, left, odue,
+# odid, flags, data
+_CARD_SQL = "INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+_BATCH = 500  # notes per executemany
 
 
 class PackageWriter:
-    """Builds an .apkg with genanki, writing each note into the package's database as it
-    arrives (so that writing overlaps with rendering), then zips it and renames it into place.
+    """Builds an .apkg with genanki's schema, note type and decks, writing the notes into the
+    package's database a batch at a time as they arrive, then zips it and renames it into
+    place.
 
     genanki's own writer keeps every note in memory until the end and stores the zip
-    uncompressed; this one deflates it at the fastest level, which already takes 10k notes
-    from about 39 MB to 6 MB (Anki reads both).
+    uncompressed; this one deflates it at the fastest level, on every core (`archive`), which
+    already takes 10k notes from about 39 MB to 6 MB (Anki reads both).
 
     Its scratch files (the package's database, some 25 MB for 10k notes, then the zip) are
     hidden files beside the output, not in the system's temporary folder: a SIGKILL that
@@ -193,26 +170,38 @@ class PackageWriter:
         except BaseException:
             self._db_path.unlink(missing_ok=True)
             raise
-        self._inserts = _BatchedInserts(self._cursor)
+        self._notes: list[tuple[object, ...]] = []
+        self._cards: list[tuple[object, ...]] = []
 
     def add(self, note: AnkiNote) -> None:
-        subject = [tag_name(note.subject)] if note.subject else []
-        tags = dict.fromkeys([*note.tags, STUDYCARDS_TAG, *subject])
-        stamped = _StampedNote(
-            note.modified.timestamp(),
-            model=MODEL,
-            fields=_fields(note),
-            tags=list(tags),
-            guid=note_guid(note.key),
-        )
+        """Write the note (in batches), its modification time its own, not the package's."""
+        fields = _fields(note)
+        modified = int(note.modified.timestamp())
+        subject = (tag_name(note.subject),) if note.subject else ()
+        tags = " ".join(dict.fromkeys((*note.tags, STUDYCARDS_TAG, *subject)))
         deck = self._deck(note.deck).deck_id
-        stamped.write_to_db(self._inserts, self._stamp, deck, self._ids)  # type: ignore[arg-type]
+        note_id = next(self._ids)
+        guid = note_guid(note.key)
+        flds = "\x1f".join(fields)
+        self._notes.append((note_id, guid, MODEL_ID, modified, -1, f" {tags} ", flds, fields[0],
+                            0, 0, ""))  # fmt: skip
+        if fields[0]:
+            self._cards.append((next(self._ids), note_id, deck, 0, modified, -1, 0, 0, 0, 0, 0, 0,
+                                0, 0, 0, 0, 0, ""))  # fmt: skip
         self.notes += 1
-        if self.notes % 500 == 0:
-            self._inserts.flush()
+        if len(self._notes) == _BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        self._cursor.executemany(_NOTE_SQL, self._notes)
+        self._cursor.executemany(_CARD_SQL, self._cards)
+        self._notes.clear()
+        self._cards.clear()
 
     def _deck(self, name: str) -> genanki.Deck:
         """The deck, its `Parent::` decks created too so that the hierarchy survives."""
+        if name in self.decks:
+            return self.decks[name]
         for prefix in deck_ancestors(name):
             if prefix not in self.decks:
                 self.decks[prefix] = genanki.Deck(deck_id(prefix), prefix)
@@ -227,17 +216,20 @@ class PackageWriter:
         once each rename a whole package into place, never one zip written by both."""
         part = _scratch_file(self._output, ".part")
         try:
-            self._inserts.flush()
+            self._flush()
             for deck in self.decks.values():  # deck and note type entries; notes are in
                 deck.write_to_db(self._cursor, self._stamp, self._ids)
             self._conn.commit()
             self._conn.close()
-            with zipfile.ZipFile(part, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
-                out.write(self._db_path, "collection.anki2")
-                names = {str(index): name for index, (_, name) in enumerate(media)}
-                out.writestr("media", json.dumps(names))
-                for index, (path, _) in enumerate(media):
-                    out.write(path, str(index))
+            names = {str(index): name for index, (_, name) in enumerate(media)}
+            write_zip(
+                part,
+                [
+                    ("collection.anki2", self._db_path),
+                    ("media", json.dumps(names).encode()),
+                    *((str(index), path) for index, (path, _) in enumerate(media)),
+                ],
+            )
             part.replace(self._output)
         except BaseException:
             part.unlink(missing_ok=True)

@@ -214,8 +214,8 @@ def _colons_only(data: bytes, line_start: int, fixes: dict[int, bytes]) -> None:
 
 
 def render_card(texts: tuple[str, str, str, str]) -> tuple[str, str]:
-    """A card's (title, front, back, lead) as its question and answer HTML, the unit of work a
-    rendering process is given. The note type is frozen, so an article's context goes inside
+    """A card's (title, front, back, lead) as its question and answer HTML, what an export
+    renders of each card. The note type is frozen, so an article's context goes inside
     those fields: its title as a quiet line above the question (where it adds something), its
     lead below the answer."""
     title, front, back, lead = texts

@@ -164,9 +164,11 @@ def _writable(folder: Path) -> bool:
 
 def rows_in(conn: sqlite3.Connection, sql: str, values: Sequence[object]) -> Iterator[Any]:
     """The rows of `sql`, whose `{marks}` is an `IN (...)` list, for all of `values`: a chunk
-    at a time, since SQLite binds only so many parameters to one statement."""
+    at a time, since SQLite binds only so many parameters to one statement. Each chunk's rows
+    are fetched whole: a consumer stopped midway (Ctrl-C, SIGTERM) leaves no open cursor for
+    this generator's finalizer to close once the connection has closed (a printed error)."""
     for chunk in chunks(values):
-        yield from conn.execute(sql.format(marks=",".join("?" * len(chunk))), chunk)
+        yield from conn.execute(sql.format(marks=",".join("?" * len(chunk))), chunk).fetchall()
 
 
 def chunks(values: Sequence[Any]) -> Iterator[Sequence[Any]]:

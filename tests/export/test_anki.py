@@ -3,7 +3,9 @@ that a newer export updates notes in place instead of duplicating them."""
 
 from __future__ import annotations
 
+import itertools
 import os
+import sqlite3
 import stat
 import threading
 import zipfile
@@ -13,16 +15,24 @@ from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
+import genanki
 import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
 from studycards.collection.exporting import export_anki
 from studycards.collection.importing import ImportTarget, import_sources
 from studycards.errors import DeckNotFoundError, ExportError
-from studycards.export.anki import MODEL_ID, deck_id, note_guid
+from studycards.export.anki import (
+    MODEL,
+    MODEL_ID,
+    STUDYCARDS_TAG,
+    AnkiNote,
+    PackageWriter,
+    deck_id,
+    note_guid,
+)
+from studycards.model import tag_name
 from studycards.store.db import opened
-from studycards.store.decks import deck_tree
-from studycards.store.html_cache import uncached_count
 
 # Anki's defaults: a note (or note type) is updated only when the package's copy is newer.
 DEFAULTS = ImportAnkiPackageOptions()
@@ -177,7 +187,7 @@ def test_two_exports_to_one_path_at_once_each_leave_a_whole_package(db_path, not
 
     def export() -> None:
         barrier.wait()
-        export_anki(db_path, out, now, force=True, workers=1)
+        export_anki(db_path, out, now, force=True)
 
     with ThreadPoolExecutor(2) as pool:
         for done in [pool.submit(export), pool.submit(export)]:
@@ -204,9 +214,13 @@ def test_second_export_uses_the_html_cache(db_path, notes, tmp_path, now):
 
 
 def uncached(db_path: Path) -> int:
-    """Cards an export would render (what decides whether it starts its workers early)."""
+    """Cards an export would render: no cached HTML of their text as it is now."""
     with opened(db_path) as conn:
-        return uncached_count(conn, list(deck_tree(conn, None)))
+        [(count,)] = conn.execute(
+            "SELECT count(*) FROM cards c LEFT JOIN html_cache h ON h.card_id = c.id"
+            " WHERE h.content_hash IS NOT c.content_hash"
+        )
+    return int(count)
 
 
 def test_bad_requests_are_clear_and_leave_no_file(db_path, notes, tmp_path, now):
@@ -232,14 +246,14 @@ def test_bad_requests_are_clear_and_leave_no_file(db_path, notes, tmp_path, now)
 def test_a_write_that_fails_midway_leaves_nothing_behind(
     db_path, notes, tmp_path, now, monkeypatch
 ):
-    import zipfile as zf
+    import studycards.export.archive as archive
 
     import_into(db_path, notes, now)
 
-    def disk_full(self, *args, **kwargs):
+    def disk_full(block):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(zf.ZipFile, "write", disk_full)
+    monkeypatch.setattr(archive, "_deflate", disk_full)  # the zip's header is written by then
     out = tmp_path / "x.apkg"
     with pytest.raises(ExportError, match="No space left on device"):
         export_anki(db_path, out, now)
@@ -289,25 +303,38 @@ def test_a_busy_collection_only_costs_the_cache(db_path, notes, tmp_path, now, m
     assert summary.warnings == ["rendered HTML not cached (database is locked); the export is fine"]
 
 
-def test_an_export_rendered_by_workers_holds_what_one_rendered_here_does(db_path, tmp_path, now):
-    """Enough cards for the worker processes (and their forkserver), from a thread as the
-    TUI exports: the same notes as the export that renders in this process."""
-    notes = tmp_path / "many"
-    notes.mkdir()
-    for n in range(600):
-        (notes / f"q{n}.md").write_text(f"---\nid: {n}\nquestion: Q{n}?\nanswer: '**A{n}**'\n---\n")
-    import_into(db_path, notes, now)
-    with ThreadPoolExecutor(1) as thread:
-        there = thread.submit(export_anki, db_path, tmp_path / "there.apkg", now, workers=2)
-        assert there.result().rendered == 600
-    with opened(db_path) as conn, conn:
-        conn.execute("DELETE FROM html_cache")
-    assert export_anki(db_path, tmp_path / "here.apkg", now, workers=1).rendered == 600
-    fields = []
-    for name in ("there", "here"):
-        (tmp_path / name).mkdir()
-        with anki_collection(tmp_path / name) as col:
-            anki_import(col, tmp_path / f"{name}.apkg")
-            fields.append(sorted(note["Answer"] for note in by_question(col).values()))
-    assert fields[0] == fields[1] and len(fields[0]) == 600
-    assert "<strong>A42</strong>" in "".join(fields[0])
+def test_notes_and_cards_are_the_rows_genanki_writes(tmp_path, now):
+    """The writer builds each note's rows itself: they are those genanki's own Note writes,
+    with the same ids, a card only for a note with a Question."""
+    notes = [
+        AnkiNote(key="id:1", deck="A::B", question="<p>Q?</p>", answer="<p>A</p>",
+                 source="q.md", subject="Health Studies", related=("R <1>", "[sound:x]"),
+                 tags=("cell", "studycards"), modified=now - timedelta(days=3)),
+        AnkiNote(key="id:2", deck="A", question="", answer="<p>no question</p>", source="r.md",
+                 subject="", related=(), tags=(), modified=now),
+    ]  # fmt: skip
+    writer = PackageWriter(tmp_path / "ours.apkg", now)
+    for note in notes:
+        writer.add(note)
+    writer.write()
+    with zipfile.ZipFile(tmp_path / "ours.apkg") as package:
+        package.extract("collection.anki2", tmp_path)
+    ours = sqlite3.connect(tmp_path / "collection.anki2")
+    written = ours.execute("SELECT * FROM notes ORDER BY id").fetchall()
+
+    theirs = sqlite3.connect(":memory:").cursor()
+    ids = itertools.count(int(now.timestamp() * 1000))
+    genanki.Package([]).write_to_db(theirs, now.timestamp(), ids)
+    for note, row in zip(notes, written, strict=True):
+        subject = [tag_name(note.subject)] if note.subject else []
+        genanki.Note(
+            model=MODEL,
+            fields=row[6].split("\x1f"),
+            tags=list(dict.fromkeys([*note.tags, STUDYCARDS_TAG, *subject])),
+            guid=note_guid(note.key),
+        ).write_to_db(theirs, note.modified.timestamp(), deck_id(note.deck), ids)
+    for table in ("notes", "cards"):
+        sql = f"SELECT * FROM {table} ORDER BY id"
+        assert ours.execute(sql).fetchall() == theirs.execute(sql).fetchall()
+    assert len(ours.execute("SELECT * FROM cards").fetchall()) == 1
+    ours.close()

@@ -1,7 +1,8 @@
 """An export's scratch files (the package's database, then its zip) are hidden files beside the
-output: every exit removes them, SIGTERM and a killed worker included, and one that a SIGKILL
-leaves behind goes with the next export to that folder once it is a day old. Real exports,
-in processes of their own, killed mid-way."""
+output: every exit removes them, SIGTERM included, and one that a SIGKILL leaves behind goes
+with the next export to that folder once it is a day old. Real exports, in processes of their
+own, stopped mid-way (SIGSTOP, while they write notes into their scratch database) and then
+signalled."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import os
 import re
 import signal
 import sqlite3
+import subprocess
 import sys
 import time
 import zipfile
@@ -21,25 +23,18 @@ import pytest
 from studycards.collection.exporting import export_anki
 from studycards.collection.importing import ImportTarget, import_sources
 from tests.conftest import LOCAL
-from tests.processes import (
-    FILES,
-    LINUX,
-    assert_all_end,
-    foreground_job,
-    many_files,
-    wait_for_workers,
-    workers,
-)
+from tests.processes import FILES, LINUX, foreground_job, many_files
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=LOCAL)
 DAY_S = 24 * 3600
 
-IN_PROC = pytest.mark.skipif(not LINUX, reason="an export's processes are found in /proc")
+SIGNALLED = pytest.mark.skipif(not LINUX, reason="POSIX signals, timed on Linux")
 
 
 @pytest.fixture(scope="module")
 def collection(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A collection big enough for its export to be caught mid-way, its workers rendering."""
+    """A collection big enough for its export to be caught mid-way (some 0.1 s of writing
+    notes into the scratch database)."""
     root = tmp_path_factory.mktemp("big")
     db_path = root / "collection.sqlite"
     import_sources(db_path, [ImportTarget((many_files(root / "notes"),))], NOW)
@@ -54,7 +49,7 @@ def out(tmp_path: Path) -> Path:
 
 
 def forget_html(db_path: Path) -> None:
-    """Empty the HTML cache: the next export renders every card, on its workers."""
+    """Empty the HTML cache: the next export renders every card."""
     conn = sqlite3.connect(db_path)
     with conn:
         conn.execute("DELETE FROM html_cache")
@@ -70,23 +65,37 @@ def export_command(db_path: Path, output: Path) -> list[str]:
             str(output)]  # fmt: skip
 
 
-def rendering(process_id: int, out: Path) -> set[int]:
-    """The export's processes, once its workers render and its scratch database is there."""
-    below = wait_for_workers(process_id)
+def stopped_writing(process: subprocess.Popen[str], out: Path, collection: Path) -> None:
+    """Stop the export (SIGSTOP) while it writes notes into its scratch database: once it has
+    cached the HTML of some (it is past its setup, in the loop over the notes), not yet
+    zipping, no package yet."""
     deadline = time.monotonic() + 10
-    while not [path for path in hidden(out) if path.suffix == ".anki2"]:
-        assert time.monotonic() < deadline, "no scratch database beside the output"
-        time.sleep(0.01)
-    return below
+    while not (cached(collection) and [path for path in hidden(out) if path.suffix == ".anki2"]):
+        assert process.poll() is None, "the export ended before it was caught"
+        assert time.monotonic() < deadline, "no notes written into a scratch database"
+        time.sleep(0.002)
+    os.kill(process.pid, signal.SIGSTOP)
+    assert [path.suffix for path in hidden(out)] == [".anki2"], "caught too late: zipping"
+    assert not (out / "deck.apkg").exists()
 
 
-@IN_PROC
+def cached(collection: Path) -> int:
+    """Cards whose rendered HTML the running export has cached so far."""
+    conn = sqlite3.connect(collection)
+    try:
+        [(count,)] = conn.execute("SELECT count(*) FROM html_cache")
+    finally:
+        conn.close()
+    return int(count)
+
+
+@SIGNALLED
 def test_a_killed_export_leaves_a_scratch_file_that_a_later_export_removes(collection, out):
     forget_html(collection)
     with foreground_job(*export_command(collection, out / "deck.apkg")) as process:
-        below = rendering(process.pid, out)
+        stopped_writing(process, out, collection)
         os.kill(process.pid, signal.SIGKILL)
-        assert_all_end(below)
+        process.wait(timeout=10)
     [left] = hidden(out)
     assert re.fullmatch(r"\.deck\.apkg\.\w{8}\.anki2", left.name), left.name
     assert left.stat().st_size > 0 and not (out / "deck.apkg").exists()
@@ -100,42 +109,25 @@ def test_a_killed_export_leaves_a_scratch_file_that_a_later_export_removes(colle
     assert sorted(path.name for path in out.iterdir()) == ["deck.apkg", "other.apkg"]
 
 
-@IN_PROC
+@SIGNALLED
 @pytest.mark.parametrize("to", ["the export", "its process group"])
 def test_sigterm_ends_an_export_and_leaves_no_file(collection, out, to):
     forget_html(collection)
     with foreground_job(*export_command(collection, out / "deck.apkg")) as process:
-        below = rendering(process.pid, out)
+        stopped_writing(process, out, collection)
         if to == "the export":
             os.kill(process.pid, signal.SIGTERM)  # `kill PID`
         else:
             os.killpg(process.pid, signal.SIGTERM)  # a service manager stopping it all
+        os.kill(process.pid, signal.SIGCONT)  # the SIGTERM is handled as it resumes
         _, stderr = process.communicate(timeout=10)
-        assert_all_end(below)
     assert process.returncode == 128 + signal.SIGTERM, stderr
     assert stderr == ""
     assert list(out.iterdir()) == []
 
 
-@IN_PROC
-def test_a_killed_rendering_process_stops_the_export_in_one_line(collection, out):
-    forget_html(collection)
-    with foreground_job(*export_command(collection, out / "deck.apkg")) as process:
-        below = rendering(process.pid, out)
-        os.kill(workers(process.pid, below)[0], signal.SIGKILL)  # as the OOM killer does
-        _, stderr = process.communicate(timeout=10)
-        assert_all_end(below)
-    assert process.returncode == 1, stderr
-    [line] = stderr.splitlines()
-    assert line == (
-        f"error: {out / 'deck.apkg'} not written: a rendering process died (killed, or out of"
-        " memory)"
-    )
-    assert list(out.iterdir()) == []
-
-
 def test_two_big_exports_at_once_from_threads_leave_two_whole_packages(collection, out):
-    """As the TUI exports: from threads of a process, each export with workers of its own."""
+    """As the TUI exports: from threads of a process, each export rendering for itself."""
     forget_html(collection)
     outputs = [out / "a.apkg", out / "b.apkg"]
     with ThreadPoolExecutor(2) as pool:
