@@ -5,6 +5,7 @@ what is answered on either side reaches the other, a killed sync loses and doubl
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import signal
 import socket
@@ -513,3 +514,18 @@ def card_id_of(db_path, phone: Phone, anki_card: int) -> int:
         db_path, "SELECT id FROM cards WHERE key = ?", key_of(db_path, phone, anki_card)
     )
     return card_id[0]
+
+
+def test_neither_password_nor_key_is_written_or_shown(db_path, now, phone, home):
+    phone.answer(3)
+    phone.sync()
+    answer_in_studycards(db_path, now, Grade.GOOD)
+    shown = sync(db_path, now).output
+    credentials = home / "config" / "studycards" / "anki-sync.json"
+    key = json.loads(credentials.read_text())["key"]
+
+    written = [db_path, *(home / "data").rglob("*")]
+    for secret in (PASSWORD, key):
+        assert secret not in shown
+        for path in written:
+            assert not path.is_file() or secret.encode() not in path.read_bytes(), path
