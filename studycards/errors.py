@@ -138,14 +138,14 @@ class OptimizerMissingError(StudycardsError):
 
     def __init__(self) -> None:
         super().__init__(
-            "fitting FSRS parameters needs the optimize extra (fsrs-rs-python):"
-            " pip install 'studycards[optimize]'"
+            "fitting FSRS parameters needs the optimize extra (fsrs-rs-python): in studycards'"
+            " folder, pip install -e '.[optimize]'"
         )
 
 
 class SyncError(StudycardsError):
     """A sync with an Anki sync server that did not happen: not logged in, the server down or
-    refusing the login, a full sync declined. Never carries a password or a key."""
+    refusing the login, a full sync not agreed to. Never carries a password or a key."""
 
 
 class SyncMissingError(SyncError):
@@ -153,6 +153,6 @@ class SyncMissingError(SyncError):
 
     def __init__(self) -> None:
         super().__init__(
-            "syncing needs Anki's engine (AGPL, about 31 MB), an optional extra:"
-            " pip install 'studycards[anki]'"
+            "syncing needs Anki's engine (AGPL, about 31 MB), the optional anki extra: in"
+            " studycards' folder, pip install -e '.[anki]'"
         )

@@ -212,7 +212,7 @@ def test_a_full_sync_asks_first_and_a_refusal_syncs_nothing(db_path, seeds, now,
 
     assert refused.exit_code == 1
     assert "First sync with this server: studycards' Anki collection replaces" in refused.output
-    assert "full sync declined" in refused.output
+    assert "the full sync was not agreed to" in refused.output
     phone = Phone(home / "phone" / "collection.anki2", server)
     phone.sync()
     assert phone.col.note_count() == 0  # the server still holds nothing

@@ -349,6 +349,7 @@ def anki_pull_command(
             help="An .apkg/.colpkg exported from Anki with scheduling, a closed profile's"
             " collection.anki2, or a profile folder (its newest backup).",
             show_default=False,
+            metavar="PATH",
         ),
     ],
 ) -> None:
@@ -364,13 +365,17 @@ def anki_pull_command(
 @anki_app.command("login")
 def anki_login_command(
     ctx: typer.Context,
-    user: Annotated[str, typer.Option("--user", "-u", help="Your account's user name (email).")],
+    user: Annotated[
+        str,
+        typer.Option("--user", "-u", help="Your account's user name (email).", metavar="NAME"),
+    ],
     endpoint: Annotated[
         str | None,
         typer.Option(
             "--endpoint",
             help="A self-hosted sync server's address, e.g. http://localhost:8080/"
             " (default: AnkiWeb).",
+            metavar="URL",
             show_default=False,
         ),
     ] = None,
@@ -414,7 +419,7 @@ def anki_sync_command(
 ) -> None:
     """Sync with the sync server you logged in to: your notes, answers and schedules go up,
     the answers made on other devices come back and their cards are rescheduled from both
-    logs. Needs the optional extra: pip install 'studycards[anki]'."""
+    logs. Needs the optional anki extra: pip install -e '.[anki]' in studycards' folder."""
     from studycards.cli.location import sync_places
     from studycards.cli.render import confirm_full_sync, print_sync_summary, sync_progress
     from studycards.collection.syncing import sync_with_anki

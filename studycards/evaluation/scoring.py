@@ -20,7 +20,7 @@ from studycards.model import Evaluation, Optimization, Score
 MODELS = ("sm2", "fsrs_default", "fsrs_fitted", "average")
 Fitter = Callable[[Sequence[History], Sequence[Item]], tuple[float, ...]]
 ENOUGH_TO_FIT = 400  # scored reviews; fewer fit noise (Anki asks for some hundreds too)
-FITTED_NEEDS = "fsrs_fitted needs the optimize extra: pip install 'studycards[optimize]'"
+FITTED_NEEDS = "fsrs_fitted needs the optimize extra: pip install -e '.[optimize]'"
 
 
 def score(items: Sequence[Item], probabilities: Sequence[float]) -> Score:

@@ -149,7 +149,7 @@ class Mirror:
         )
         full = FullSync(upload, first=not self._db.scalar("SELECT ls FROM col"))
         if not confirm(full):
-            raise SyncError("full sync declined: nothing was synced")
+            raise SyncError("the full sync was not agreed to: nothing was synced")
         self._col.close_for_full_sync()
         try:
             with _sync_errors(key):
