@@ -320,3 +320,67 @@ class SyncedAnswer(NamedTuple):
     after_interval: int
     after_ease: float
     after_redrill_at: int | None  # ms
+
+
+MATURE_DAYS = 21  # Anki's line between young and mature cards (an interval of 21 days or more)
+
+
+@dataclass(frozen=True, slots=True)
+class DayOfReviews:
+    """One study day's answers, by what the card was before: new, learning (its first steps),
+    review, relearning (steps after a lapse)."""
+
+    day: date
+    new: int = 0
+    learning: int = 0
+    review: int = 0
+    relearn: int = 0
+    again: int = 0  # answers graded Again
+    time_ms: int = 0
+
+    @property
+    def answers(self) -> int:
+        return self.new + self.learning + self.review + self.relearn
+
+
+@dataclass(frozen=True, slots=True)
+class Retention:
+    """True retention over a period, as Anki's table: the share of review answers (to cards
+    with an interval of a day or more) that were not Again, young and mature apart."""
+
+    period: str
+    young_passed: int = 0
+    young_failed: int = 0
+    mature_passed: int = 0
+    mature_failed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class CardStates:
+    """How many cards are in each state (suspended and buried ones counted apart)."""
+
+    new: int = 0
+    learning: int = 0
+    young: int = 0
+    mature: int = 0
+    suspended: int = 0
+    buried: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """Progress in a deck (and its children) or the whole collection, as of `today`."""
+
+    today: date
+    cards_today: int  # distinct cards answered today
+    days: tuple[DayOfReviews, ...]  # the last 365 study days, oldest first, today last
+    retention: tuple[Retention, ...]  # today, yesterday, last 7, 30, 365 days
+    forecast: tuple[int, ...]  # reviews due on each of the next 30 days (overdue: today)
+    streak: int  # days in a row with answers, up to today (or yesterday)
+    longest_streak: int
+    states: CardStates
+    intervals: tuple[tuple[str, int], ...]  # (range of days, cards in review)
+    ease: tuple[tuple[str, int], ...]  # SM-2 decks' review cards by ease
+    difficulty: tuple[tuple[str, int], ...]  # FSRS decks' answered cards by difficulty
+    stability: tuple[tuple[str, int], ...]
+    retrievability: tuple[tuple[str, int], ...]  # their chance of recall today

@@ -59,14 +59,18 @@ _ADDED_COLUMNS = {
         for what in ("stability", "difficulty")
     ],
     7: [("reviews", "anki_id")],
+    8: [("reviews", "tally")],
 }  # fmt: skip
 
 
 def downgrade(old: sqlite3.Connection, version: int) -> None:
     """Turn a current collection into one as schema `version` left it (its later migrations'
     columns dropped), for a test of what the later migrations do to it."""
+    if version < 8:  # an index goes before its columns
+        old.execute("DROP INDEX IF EXISTS ix_reviews_day_tally")
+        old.execute("DROP INDEX IF EXISTS ix_cards_stats")
     if version < 7:
-        old.execute("DROP INDEX IF EXISTS ix_reviews_anki_id")  # before its column goes
+        old.execute("DROP INDEX IF EXISTS ix_reviews_anki_id")
     for made, columns in _ADDED_COLUMNS.items():
         if made > version:
             for table, column in columns:

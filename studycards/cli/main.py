@@ -190,6 +190,22 @@ def decks_command(ctx: typer.Context) -> None:
     print_decks(deck_overview(*_context(ctx)))
 
 
+@app.command("stats")
+def stats_command(
+    ctx: typer.Context,
+    deck: Annotated[str | None, _deck_option("Only this deck and its children.")] = None,
+) -> None:
+    """Show progress: today, true retention, answers per day and a year's calendar, the due
+    forecast, cards by state, intervals and ease or FSRS memory."""
+    from studycards.cli.stats import print_stats
+    from studycards.collection.browsing import find_deck
+    from studycards.collection.stats import collection_stats
+
+    collection, now = _context(ctx)
+    deck = None if deck is None else find_deck(collection, deck)
+    print_stats(collection_stats(collection, now, deck), deck)
+
+
 @app.command("cards")
 def cards_command(
     ctx: typer.Context,

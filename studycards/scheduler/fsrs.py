@@ -10,6 +10,7 @@ card, day and answer always give the same due day, and a button's preview never 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -108,13 +109,29 @@ def recall_probability(memory: Memory, elapsed_days: int, parameters: Weights) -
     return _memory_scheduler(parameters).get_card_retrievability(card, moment)
 
 
+def forgetting_curve(parameters: Weights) -> Callable[[float, float], float]:
+    """FSRS-6's chance of recall after `elapsed` days of a memory of `stability`, as a plain
+    function: the stats screen asks it of every card, too many for a py-fsrs card each."""
+    decay, factor = _curve(parameters or _default_parameters())
+
+    def recall(elapsed: float, stability: float) -> float:
+        return float((1 + factor * max(0.0, elapsed) / max(stability, _S_MIN)) ** decay)
+
+    return recall
+
+
+def _curve(w: Sequence[float]) -> tuple[float, float]:
+    """The forgetting curve's exponent and factor (recall is 90% after `stability` days)."""
+    decay = -w[20]
+    return decay, 0.9 ** (1 / decay) - 1
+
+
 def memory_from_sm2(sm2: Sm2, parameters: Weights) -> Memory:
     """A memory for a card with an SM-2 state but no history to replay: the stability whose
     forgetting curve reaches `SM2_RETENTION` at the SM-2 interval, the difficulty its ease
     implies (the fsrs-rs conversion that Anki uses when it switches a card to FSRS)."""
     w = parameters or _default_parameters()
-    decay = -w[20]
-    factor = 0.9 ** (1 / decay) - 1
+    decay, factor = _curve(w)
     stability = max(sm2.interval, _S_MIN) * factor / (SM2_RETENTION ** (1 / decay) - 1)
     curve = math.exp(w[8]) * stability ** -w[9] * math.expm1((1 - SM2_RETENTION) * w[10])
     difficulty = 11 - (sm2.ease - 1) / curve

@@ -200,6 +200,25 @@ def _add_anki_review_ids(conn: sqlite3.Connection) -> None:
     )
 
 
+def _add_stats_indexes(conn: sqlite3.Connection) -> None:
+    """What the stats read, indexed so that they never read the cards' text or the whole log:
+    an answer's `tally` (its kind, interval class and Again, computed by SQLite) by study day,
+    and the cards' schedules by deck."""
+    _run_statements(
+        conn,
+        """
+        ALTER TABLE reviews ADD COLUMN tally INTEGER GENERATED ALWAYS AS (
+            (CASE before_state WHEN 0 THEN 0 WHEN 2 THEN 2
+             ELSE iif(before_lapses > 0, 3, 1) END) * 8
+            + (before_interval >= 1) * 4 + (before_interval >= 21) * 2 + (grade = 1)
+        ) VIRTUAL;
+        CREATE INDEX ix_reviews_day_tally ON reviews (day, tally, duration_ms, card_id);
+        CREATE INDEX ix_cards_stats ON cards (deck_id, state, queue, interval, ease, due,
+            buried_until, last_day, stability, difficulty);
+        """,
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _create_tables,
     _add_card_titles,
@@ -208,4 +227,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     _strip_control_characters,
     _add_fsrs,
     _add_anki_review_ids,
+    _add_stats_indexes,
 )

@@ -11,7 +11,7 @@ The DDL that creates these tables is frozen in `migrations.py`; a test keeps the
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Index, Integer
+from sqlalchemy import Column, Computed, ForeignKey, Index, Integer
 from sqlmodel import Field, SQLModel
 
 
@@ -47,6 +47,19 @@ class CardRow(SQLModel, table=True):
     __tablename__ = "cards"
     __table_args__ = (
         Index("ix_cards_deck_queue_due", "deck_id", "queue", "due", "buried_until", "redrill_at"),
+        Index(
+            "ix_cards_stats",
+            "deck_id",
+            "state",
+            "queue",
+            "interval",
+            "ease",
+            "due",
+            "buried_until",
+            "last_day",
+            "stability",
+            "difficulty",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -99,7 +112,10 @@ class ReviewRow(SQLModel, table=True):
     """One answer. Append-only, except that undoing an answer deletes it."""
 
     __tablename__ = "reviews"
-    __table_args__ = (Index("ix_reviews_anki_id", "anki_id", unique=True),)
+    __table_args__ = (
+        Index("ix_reviews_anki_id", "anki_id", unique=True),
+        Index("ix_reviews_day_tally", "day", "tally", "duration_ms", "card_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     card_id: int = Field(
@@ -135,6 +151,21 @@ class ReviewRow(SQLModel, table=True):
     after_difficulty: float | None = None
     anki_id: int | None = (
         None  # its id in Anki's review log: pulled from Anki, or synced (migration 7)
+    )
+    # What the stats count an answer as, computed by SQLite (migration 8): the card's kind
+    # before it (0 new, 1 learning, 2 review, 3 relearning) * 8 + an interval of a day or
+    # more * 4 + of 21 days or more * 2 + graded Again
+    tally: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer,
+            Computed(
+                "(CASE before_state WHEN 0 THEN 0 WHEN 2 THEN 2"
+                " ELSE iif(before_lapses > 0, 3, 1) END) * 8"
+                " + (before_interval >= 1) * 4 + (before_interval >= 21) * 2 + (grade = 1)",
+                persisted=False,
+            ),
+        ),
     )
 
 

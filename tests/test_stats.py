@@ -1,0 +1,98 @@
+"""`studycards stats`: the figures from a real collection answered over several days, and the
+command's output."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from studycards.collection.importing import ImportTarget, import_sources
+from studycards.collection.reviewing import StudySession
+from studycards.collection.stats import _streaks, collection_stats
+from studycards.model import CardStates, DeckSettings, Grade
+from tests.conftest import rows
+from tests.test_cli import invoke
+
+
+def study(db_path, now, *grades: Grade) -> None:
+    """Answer the session's next cards (Again cards come back last: they are not reached)."""
+    session = StudySession(db_path, None, now)
+    for grade in grades:
+        shown = session.next_card(now)
+        assert shown is not None
+        session.answer(shown.queued, grade, now, 6000)
+    session.close()
+
+
+def test_a_week_of_study_in_figures(db_path, seeds, now):
+    start = now - timedelta(days=6)
+    import_sources(db_path, [ImportTarget((seeds,), "Oncology", DeckSettings("Oncology"))], start)
+    study(db_path, start, Grade.GOOD, Grade.EASY, Grade.GOOD, Grade.AGAIN)  # 4 new cards
+    study(db_path, start + timedelta(days=1), Grade.GOOD)  # the lapsed one, relearning
+    study(db_path, now, Grade.GOOD, Grade.GOOD)  # reviews due first, else new cards
+
+    stats = collection_stats(db_path, now)
+
+    assert stats.today == now.date()
+    today, first = stats.days[-1], stats.days[-7]
+    assert (first.day, first.new, first.again) == (start.date(), 4, 1)
+    assert (today.answers, today.time_ms, stats.cards_today) == (2, 12_000, 2)
+    ((new, reviewed),) = rows(
+        db_path,
+        "SELECT sum(before_state = 0), sum(before_state = 2) FROM reviews WHERE day = ?",
+        now.date().toordinal(),
+    )
+    assert (today.new, today.review) == (new, reviewed)
+    assert stats.days[-6].learning + stats.days[-6].relearn == 1
+    assert len(stats.days) == 365 and sum(day.answers for day in stats.days) == 7
+    assert (stats.streak, stats.longest_streak) == (1, 2)
+    assert stats.states == CardStates(
+        new=rows(db_path, "SELECT count(*) FROM cards WHERE state = 0")[0][0],
+        learning=rows(db_path, "SELECT count(*) FROM cards WHERE state = 1")[0][0],
+        young=rows(db_path, "SELECT count(*) FROM cards WHERE state = 2")[0][0],
+    )
+    due = rows(db_path, "SELECT count(*) FROM cards WHERE state IN (1, 2)")[0][0]
+    assert sum(stats.forecast) == due
+    assert sum(count for _, count in stats.intervals) == stats.states.young
+    assert stats.ease and not stats.difficulty  # an SM-2 deck
+    assert stats.retention[0].period == "Today"
+
+
+def test_true_retention_counts_reviews_of_day_old_cards(db_path, seeds, now):
+    start = now - timedelta(days=30)
+    import_sources(db_path, [ImportTarget((seeds,), "Oncology", DeckSettings("Oncology"))], start)
+    study(db_path, start, *[Grade.EASY] * 6)  # straight to review, 4 days
+    later = start + timedelta(days=10)
+    study(db_path, later, Grade.GOOD, Grade.AGAIN, Grade.GOOD)
+
+    retention = {row.period: row for row in collection_stats(db_path, now).retention}
+
+    month = retention["Last month"]
+    assert (month.young_passed, month.young_failed, month.mature_passed) == (2, 1, 0)
+    assert retention["Today"].young_passed == retention["Last week"].young_failed == 0
+
+
+def test_streaks():
+    assert _streaks([], 100) == (0, 0)
+    assert _streaks([90, 91, 92, 98, 99], 100) == (2, 3)  # yesterday ends the current run
+    assert _streaks([90, 91, 92, 97], 100) == (0, 3)
+    assert _streaks([100], 100) == (1, 1)
+
+
+def test_the_stats_command(db_path, seeds, now):
+    import_sources(db_path, [ImportTarget((seeds,), "Oncology", DeckSettings("Oncology"))], now)
+    study(db_path, now, Grade.GOOD, Grade.AGAIN)
+
+    result = invoke(db_path, now, "stats")
+
+    assert result.exit_code == 0, result.output
+    for line in (
+        "Today: 2 cards studied, 2 answers in 0 min; Again 1 (50.0% correct)",
+        "True retention",
+        "Due in the next 30 days",
+        "Streak: 1 day in a row",
+    ):
+        assert line in result.output  # fmt: skip
+    deck = invoke(db_path, now, "stats", "--deck", "oncology")
+    assert deck.exit_code == 0 and "Stats of deck Oncology" in deck.output
+    missing = invoke(db_path, now, "stats", "--deck", "Nope")
+    assert missing.exit_code == 1
