@@ -4,33 +4,35 @@ order of Anki's stats screen. No logic of its own beyond laying the figures out.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
 
 from rich.table import Table
 from rich.text import Text
 
 from studycards.cli.render import out
-from studycards.model import DayOfReviews, Retention, Stats
+from studycards.model import DayOfReviews, Stats
 from studycards.text import plural
-
-_SPARKS = "▁▂▃▄▅▆▇█"
-_SHADES = "·░▒▓█"  # a day of the heatmap: none, then quarters of the busiest day
-_BAR_WIDTH = 40
-_WEEKDAYS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
+from studycards.tui.charts import (
+    bars,
+    duration,
+    retention_table,
+    sparkline,
+    states_table,
+    today_line,
+    year_calendar,
+)
 
 
 def print_stats(stats: Stats, deck: str | None) -> None:
-    today = stats.days[-1]
     where = f"deck {deck}" if deck else "all decks"
     out.print(Text(f"Stats of {where}, study day {stats.today}", style="bold"))
-    out.print(_today_line(today, stats.cards_today))
+    out.print(today_line(stats))
     out.print(f"Streak: {plural(stats.streak, 'day')} in a row (longest {stats.longest_streak})")
-    out.print(_states(stats))
-    out.print(_retention(stats.retention))
+    out.print(states_table(stats))
+    out.print(retention_table(stats.retention))
     out.print(Text("Answers per day, last 30 days", style="bold"))
     _answers(stats.days[-30:])
     out.print(Text("Answers per day, last 365 days", style="bold"))
-    out.print(_heatmap(stats.days))
+    out.print(year_calendar(stats.days))
     out.print(Text("Due in the next 30 days", style="bold"))
     _forecast(stats.forecast)
     for title, rows in (
@@ -42,102 +44,24 @@ def print_stats(stats: Stats, deck: str | None) -> None:
     ):
         if rows:
             out.print(Text(title, style="bold"))
-            out.print(_bars(rows))
-
-
-def today_line(stats: Stats) -> str:
-    """Today's studying in one line (the deck list's footer line in the TUI says the same)."""
-    return _today_line(stats.days[-1], stats.cards_today)
-
-
-def _today_line(today: DayOfReviews, cards: int) -> str:
-    if not today.answers:
-        return "Today: nothing studied yet."
-    correct = 100 * (today.answers - today.again) / today.answers
-    return (
-        f"Today: {plural(cards, 'card')} studied, {plural(today.answers, 'answer')} in"
-        f" {_duration(today.time_ms)}; Again {today.again} ({correct:.1f}% correct)"
-    )
-
-
-def _duration(ms: int) -> str:
-    minutes = ms / 60_000
-    return f"{minutes:.0f} min" if minutes < 90 else f"{minutes / 60:.1f} h"
-
-
-def _states(stats: Stats) -> Table:
-    states = stats.states
-    table = Table("New", "Learning", "Young", "Mature", "Suspended", "Buried", title="Cards")
-    counts = (states.new, states.learning, states.young, states.mature, states.suspended,
-              states.buried)  # fmt: skip
-    table.add_row(*(str(count) for count in counts))
-    return table
-
-
-def _retention(rows: Sequence[Retention]) -> Table:
-    """Anki's true retention table: pass rate (and answers) of young and mature reviews."""
-    table = Table("", "Young", "Mature", "Total", title="True retention")
-    for row in rows:
-        total = (row.young_passed + row.mature_passed, row.young_failed + row.mature_failed)
-        table.add_row(
-            row.period,
-            _rate(row.young_passed, row.young_failed),
-            _rate(row.mature_passed, row.mature_failed),
-            _rate(*total),
-        )
-    return table
-
-
-def _rate(passed: int, failed: int) -> str:
-    answered = passed + failed
-    return "—" if not answered else f"{100 * passed / answered:.1f}% of {answered}"
+            out.print(bars(rows))
 
 
 def _answers(days: Sequence[DayOfReviews]) -> None:
     counts = [day.answers for day in days]
-    out.print(f"{_sparkline(counts)}  most {max(counts)} a day")
+    out.print(f"{sparkline(counts)}  most {max(counts)} a day")
     totals = Table("New", "Learning", "Review", "Relearn", "Again", "Time")
     totals.add_row(
         *(str(sum(getattr(day, kind) for day in days))
           for kind in ("new", "learning", "review", "relearn", "again")),
-        _duration(sum(day.time_ms for day in days)),
+        duration(sum(day.time_ms for day in days)),
     )  # fmt: skip
     out.print(totals)
 
 
 def _forecast(due: Sequence[int]) -> None:
-    out.print(f"{_sparkline(due)}  most {max(due)} a day")
+    out.print(f"{sparkline(due)}  most {max(due)} a day")
     out.print(
         f"today {due[0]} (overdue included), tomorrow {due[1]}, next 7 days {sum(due[:7])},"
         f" next 30 days {sum(due)}"
     )
-
-
-def _sparkline(values: Sequence[int]) -> Text:
-    top = max(values) or 1
-    return Text(
-        "".join(_SPARKS[min(len(_SPARKS) - 1, value * len(_SPARKS) // (top + 1))]
-                if value else " " for value in values),
-        style="cyan",
-    )  # fmt: skip
-
-
-def _heatmap(days: Sequence[DayOfReviews]) -> Text:
-    """A year as weeks (columns) of weekdays (rows), shaded by the day's answers."""
-    first = days[0].day - timedelta(days=days[0].day.weekday())  # the Monday of its week
-    weeks = (days[-1].day - first).days // 7 + 1
-    grid = [[" "] * weeks for _ in range(7)]
-    top = max(day.answers for day in days) or 1
-    for day in days:
-        shade = 0 if not day.answers else 1 + min(3, 4 * (day.answers - 1) // top)
-        grid[day.day.weekday()][(day.day - first).days // 7] = _SHADES[shade]
-    lines = [f"{label:<4}" + "".join(row) for label, row in zip(_WEEKDAYS, grid, strict=True)]
-    return Text("\n".join(lines), style="green")
-
-
-def _bars(rows: Sequence[tuple[str, int]]) -> Table:
-    top = max(count for _, count in rows) or 1
-    table = Table(show_header=False, box=None, padding=(0, 1))
-    for label, count in rows:
-        table.add_row(label, Text("█" * round(_BAR_WIDTH * count / top), style="cyan"), str(count))
-    return table

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 from textual.widgets import HelpPanel
 
 from studycards.model import Clock
@@ -47,6 +49,16 @@ class StudyApp(App[None]):
             timeout=8,
             markup=False,
         )
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """The palette's commands, with the stats of every deck."""
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Stats", "Progress of every deck", self._show_stats)
+
+    def _show_stats(self) -> None:
+        from studycards.tui.screens.stats import StatsScreen
+
+        self.push_screen(StatsScreen(self.db_path, self.clock, None))
 
     def action_toggle_help(self) -> None:
         if self.screen.query(HelpPanel):

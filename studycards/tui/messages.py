@@ -13,7 +13,7 @@ from textual.message_pump import MessagePump
 
 from studycards.collection.reviewing import SessionSummary, ShownCard, StudySession
 from studycards.errors import StudycardsError
-from studycards.model import DeckCounts
+from studycards.model import DeckCounts, Stats
 
 if TYPE_CHECKING:  # the exporter (and genanki) load on the first export, not at start
     from studycards.collection.exporting import ExportSummary
@@ -34,6 +34,14 @@ class DeckExported(Message, bubble=False):
     def __init__(self, summary: ExportSummary) -> None:
         super().__init__()
         self.summary = summary
+
+
+class StatsLoaded(Message, bubble=False):
+    """The stats screen's figures are read."""
+
+    def __init__(self, stats: Stats) -> None:
+        super().__init__()
+        self.stats = stats
 
 
 class Synced(Message, bubble=False):

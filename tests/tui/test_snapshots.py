@@ -1,9 +1,12 @@
-"""What a person sees: the deck list, a question, its answer, and the end of a session."""
+"""What a person sees: the deck list, a question, its answer, the end of a session, stats."""
 
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta
 
+from studycards.collection.reviewing import StudySession
+from studycards.model import Grade
 from studycards.tui.app import make_app
 from tests.tui.conftest import settle
 
@@ -42,3 +45,24 @@ def test_done(snap_compare, collection, clock):
 
     app = make_app(collection, clock, deck="Oncology")
     assert snap_compare(app, run_before=finish, terminal_size=SIZE)
+
+
+def test_stats(snap_compare, collection, clock):
+    """A week of answers, then `t` on the deck list."""
+    for days_ago, grades in ((6, (Grade.GOOD, Grade.AGAIN, Grade.EASY)), (2, (Grade.GOOD,)),
+                             (0, (Grade.GOOD, Grade.HARD))):  # fmt: skip
+        moment = clock.now - timedelta(days=days_ago)
+        session = StudySession(collection, None, moment)
+        for grade in grades:
+            shown = session.next_card(moment)
+            assert shown is not None
+            session.answer(shown.queued, grade, moment, 7000)
+        session.close()
+
+    async def open_stats(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+
+    app = make_app(collection, clock)
+    assert snap_compare(app, run_before=open_stats, terminal_size=(100, 64))

@@ -70,6 +70,7 @@ class DeckListScreen(Screen[None]):
         Binding("enter", "study", "Study", priority=True),
         Binding("x", "export", "Export to Anki"),
         Binding("s", "sync", "Sync with Anki"),
+        Binding("t", "stats", "Stats"),
         Binding("r", "refresh", "Refresh"),
         Binding("q,escape", "app.quit", "Quit"),
     ]
@@ -200,6 +201,12 @@ class DeckListScreen(Screen[None]):
         notes, decks = plural(summary.notes, "note"), plural(summary.decks, "deck")
         said = f"{notes} in {decks} → {summary.path}"
         self.notify(printable(said), title="Exported", timeout=6, markup=False)
+
+    def action_stats(self) -> None:
+        """The highlighted deck's stats (`a` there: every deck's)."""
+        from studycards.tui.screens.stats import StatsScreen
+
+        self.app.push_screen(StatsScreen(self.db_path, self.clock, self._highlighted()))
 
     def action_sync(self) -> None:
         if self.sync is not None:
