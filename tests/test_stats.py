@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from textual.widgets import Static
+
 from studycards.collection.importing import ImportTarget, import_sources
 from studycards.collection.reviewing import StudySession
 from studycards.collection.stats import _streaks, collection_stats
 from studycards.model import CardStates, DeckSettings, Grade
+from studycards.tui.app import make_app
+from studycards.tui.screens.stats import StatsScreen
 from tests.conftest import rows
 from tests.test_cli import invoke
+from tests.tui.conftest import settle
 
 
 def study(db_path, now, *grades: Grade) -> None:
@@ -96,3 +101,22 @@ def test_the_stats_command(db_path, seeds, now):
     assert deck.exit_code == 0 and "Stats of deck Oncology" in deck.output
     missing = invoke(db_path, now, "stats", "--deck", "Nope")
     assert missing.exit_code == 1
+
+
+async def test_the_deck_list_says_what_was_studied_today(db_path, seeds, now):
+    import_sources(db_path, [ImportTarget((seeds,), "Oncology", DeckSettings("Oncology"))], now)
+    study(db_path, now, Grade.GOOD, Grade.AGAIN, Grade.EASY)
+    app = make_app(db_path, lambda: now)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        hint = str(app.screen.query_one("#deck-hint", Static).render())
+        assert hint.startswith(
+            "Today: 3 cards studied, 3 answers in 0 min; Again 1 (66.7% correct)"
+        )
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, StatsScreen)
+        await pilot.press("a")
+        await settle(pilot)
+        title = str(app.screen.query_one("#stats-title", Static).render())
+        assert title == f"Stats of all decks · study day {now.date()}"

@@ -25,7 +25,7 @@ from studycards.tui.charts import (
 def print_stats(stats: Stats, deck: str | None) -> None:
     where = f"deck {deck}" if deck else "all decks"
     out.print(Text(f"Stats of {where}, study day {stats.today}", style="bold"))
-    out.print(today_line(stats))
+    out.print(today_line(stats.days[-1], stats.cards_today))
     out.print(f"Streak: {plural(stats.streak, 'day')} in a row (longest {stats.longest_streak})")
     out.print(states_table(stats))
     out.print(retention_table(stats.retention))

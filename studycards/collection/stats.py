@@ -13,6 +13,7 @@ from studycards.model import (
     CardState,
     CardStates,
     DayOfReviews,
+    DeckSettings,
     Retention,
     Scheduler,
     Stats,
@@ -50,9 +51,7 @@ def collection_stats(db_path: Path, now: datetime, deck: str | None = None) -> S
         decks = deck_tree(conn, deck)
         every = deck is None or len(decks) == len(deck_settings_by_id(conn))
         deck_ids = None if every else list(decks)
-        # decks roll over at their own hours: the latest study day any of them is in
-        today = max((study_day(now, d.rollover_hour) for d in decks.values()),
-                    default=study_day(now))  # fmt: skip
+        today = _today(decks.values(), now)
         first = today - timedelta(days=YEAR - 1)
         fsrs = [deck_id for deck_id, d in decks.items() if d.scheduler == Scheduler.FSRS]
         groups = store.answer_groups(conn, deck_ids, first.toordinal())
@@ -91,8 +90,25 @@ def collection_stats(db_path: Path, now: datetime, deck: str | None = None) -> S
     )
 
 
-def _days(groups: Iterable[store.AnswerGroup], first: date) -> tuple[DayOfReviews, ...]:
-    """Every study day of the year, oldest first, with its answers by kind."""
+def studied_today(db_path: Path, now: datetime) -> tuple[DayOfReviews, int]:
+    """Today's answers in the whole collection, and the cards they answered: the deck list's
+    last line (two index reads, not the whole stats)."""
+    with opened(db_path) as conn:
+        today = _today(deck_settings_by_id(conn).values(), now)
+        groups = store.answer_groups(conn, None, today.toordinal())
+        cards = store.cards_answered_on(conn, None, today.toordinal())
+    return _days(groups, today, 1)[0], cards
+
+
+def _today(decks: Iterable[DeckSettings], now: datetime) -> date:
+    """Decks roll over at their own hours: the latest study day any of them is in."""
+    return max((study_day(now, deck.rollover_hour) for deck in decks), default=study_day(now))
+
+
+def _days(
+    groups: Iterable[store.AnswerGroup], first: date, count: int = YEAR
+) -> tuple[DayOfReviews, ...]:
+    """`count` study days from `first` on, with their answers by kind."""
     counts: dict[int, Counter[str]] = {}
     for group in groups:
         day = counts.setdefault(group.day, Counter())
@@ -102,7 +118,7 @@ def _days(groups: Iterable[store.AnswerGroup], first: date) -> tuple[DayOfReview
     start = first.toordinal()
     return tuple(
         DayOfReviews(date.fromordinal(ordinal), **counts.get(ordinal, Counter()))
-        for ordinal in range(start, start + YEAR)
+        for ordinal in range(start, start + count)
     )
 
 

@@ -18,12 +18,9 @@ _BAR_WIDTH = 40
 _WEEKDAYS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
 
 
-def today_line(stats: Stats) -> str:
-    """Today's studying in one line (the deck list's footer line in the TUI says the same)."""
-    return _today_line(stats.days[-1], stats.cards_today)
-
-
-def _today_line(today: DayOfReviews, cards: int) -> str:
+def today_line(today: DayOfReviews, cards: int) -> str:
+    """Today's studying in one line (`cards` the distinct cards answered): the stats and the
+    deck list's last line say it alike."""
     if not today.answers:
         return "Today: nothing studied yet."
     correct = 100 * (today.answers - today.again) / today.answers

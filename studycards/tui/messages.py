@@ -21,11 +21,11 @@ if TYPE_CHECKING:  # the exporter (and genanki) load on the first export, not at
 
 
 class DecksLoaded(Message, bubble=False):
-    """The deck list's decks with today's counts, in tree order."""
+    """The deck list's decks with today's counts, in tree order, and today's studying."""
 
-    def __init__(self, decks: list[DeckCounts]) -> None:
+    def __init__(self, decks: list[DeckCounts], today: str) -> None:
         super().__init__()
-        self.decks = decks
+        self.decks, self.today = decks, today
 
 
 class DeckExported(Message, bubble=False):

@@ -24,6 +24,7 @@ from studycards.collection.browsing import deck_overview
 from studycards.errors import StudycardsError
 from studycards.model import Clock
 from studycards.text import plural, printable
+from studycards.tui.charts import today_line
 from studycards.tui.messages import DeckExported, DecksLoaded, Failed, Synced, reported
 
 if TYPE_CHECKING:
@@ -106,10 +107,14 @@ class DeckListScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="decks", description="read the decks")
     def _load(self) -> None:
         """Read the decks and today's counts (a large collection takes a moment)."""
+        from studycards.collection.stats import studied_today
+
         with reported(self, "Decks not read"):
-            decks = deck_overview(self.db_path, self.clock())
+            now = self.clock()
+            decks = deck_overview(self.db_path, now)
+            today = today_line(*studied_today(self.db_path, now))
             if not get_current_worker().is_cancelled:  # a newer read is on its way
-                self.post_message(DecksLoaded(decks))
+                self.post_message(DecksLoaded(decks, today))
 
     def on_decks_loaded(self, message: DecksLoaded) -> None:
         table = self.query_one(DataTable)
@@ -129,7 +134,7 @@ class DeckListScreen(Screen[None]):
             table.add_row(*row, key=deck.name)
         if rows:
             table.move_cursor(row=min(selected, len(rows) - 1))
-        hint = "enter  study the highlighted deck (with its children)"
+        hint = f"{message.today}\nenter  study the highlighted deck (with its children)"
         self.query_one("#deck-hint", Static).update(
             hint if rows else "No decks yet: run `studycards import PATH` first."
         )

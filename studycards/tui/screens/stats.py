@@ -69,7 +69,7 @@ def _sections(stats: Stats) -> list[Widget]:
     streak = f"Streak: {plural(stats.streak, 'day')} in a row (longest {stats.longest_streak})"
     answers = [day.answers for day in stats.days[-30:]]
     parts: list[Widget] = [
-        Static(f"{today_line(stats)}\n{streak}", classes="stats-line"),
+        Static(f"{today_line(stats.days[-1], stats.cards_today)}\n{streak}", classes="stats-line"),
         Static(states_table(stats)),
         Static(retention_table(stats.retention)),
         Static(f"Answers per day, last 30 days (most {max(answers)})", classes="stats-heading"),
