@@ -226,7 +226,7 @@ def _field(query: str, at: int, field: str, value: str) -> Node:
     if field == "tag":
         return Tag(value.strip())
     if field == "rated":
-        return Rated(_number(query, at, value, whole=True, least=1))
+        return Rated(int(_number(query, at, value, whole=True, least=1)))
     if field == "is":
         try:
             return Is(Status(value.casefold()))
