@@ -65,6 +65,13 @@ _ADDED_COLUMNS = {
 def downgrade(old: sqlite3.Connection, version: int) -> None:
     """Turn a current collection into one as schema `version` left it (its later migrations'
     columns dropped), for a test of what the later migrations do to it."""
+    if version < 8:  # the search index, its view and triggers
+        for kind, name in old.execute(
+            "SELECT type, name FROM sqlite_master WHERE name LIKE 'card_search%'"
+            " AND type IN ('trigger', 'view')"
+        ).fetchall():
+            old.execute(f"DROP {kind} {name}")
+        old.execute("DROP TABLE IF EXISTS card_search")
     if version < 7:
         old.execute("DROP INDEX IF EXISTS ix_reviews_anki_id")  # before its column goes
     for made, columns in _ADDED_COLUMNS.items():
