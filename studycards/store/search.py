@@ -33,6 +33,7 @@ from studycards.search import (
 from studycards.store.decks import deck_tree
 from studycards.store.due import Day
 from studycards.store.rows import SUSPENDED, from_day
+from studycards.text import printable
 
 _SELECT = """
     WITH day(deck_id, today, until) AS (
@@ -108,8 +109,9 @@ def search_cards(
 
 def fts_string(text: str, prefix: bool) -> str:
     """`text` as one FTS5 string (a phrase of its words), quotes doubled: FTS5's operators and
-    column filters inside it are only text. A prefix string matches words its last word begins."""
-    return '"' + text.replace('"', '""') + '"' + "*" * prefix
+    column filters inside it are only text. A prefix string matches words its last word begins.
+    Control characters go, as they went from card text (FTS5 takes a NUL for the string's end)."""
+    return '"' + printable(text).replace('"', '""') + '"' + "*" * prefix
 
 
 def glob_match(pattern: str, text: str) -> bool:

@@ -7,6 +7,8 @@ import sqlite3
 from datetime import timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlmodel import Session
 
 from studycards.collection.browsing import search_cards
@@ -67,6 +69,9 @@ def schedule(db_path, key: str, **columns: object) -> None:
 
 
 ALL = set(NOTES)
+SYNTAX = st.sampled_from(['"', "(", ")", "-", " or ", " ", "deck:", "tag:", "*", "chemo", "é",
+                          "prop:due<=1", "is:due", "rated:2", "\\", "NEAR", "^", ":",
+                          "{"])  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -241,3 +246,11 @@ def test_preset_deck_names_with_settings_are_searched_alike(db_path, tmp_path, n
 )
 def test_glob_match(pattern, text, expected):
     assert glob_match(pattern, text) is expected
+
+
+@given(st.text(max_size=60) | st.lists(SYNTAX, max_size=20).map("".join))
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_query_that_parses_runs(collection, now, query):
+    """Whatever parses compiles to SQL that SQLite and FTS5 accept (read-only here)."""
+    with contextlib.suppress(SearchError):
+        search_cards(collection, query, now)
