@@ -72,6 +72,7 @@ def downgrade(old: sqlite3.Connection, version: int) -> None:
         ).fetchall():
             old.execute(f"DROP {kind} {name}")
         old.execute("DROP TABLE IF EXISTS card_search")
+        old.execute("DROP INDEX IF EXISTS ix_cards_browse")
     if version < 7:
         old.execute("DROP INDEX IF EXISTS ix_reviews_anki_id")  # before its column goes
     for made, columns in _ADDED_COLUMNS.items():

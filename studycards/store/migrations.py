@@ -227,7 +227,8 @@ def _add_card_search(conn: sqlite3.Connection) -> None:
     """Search: an FTS5 index of what a card is found by. It holds no copy of the text (its
     content is the view `card_search_text`); triggers on `cards` and `decks` keep it in step
     with every write, whichever connection makes it. Words are Unicode-aware, case and accents
-    folded (`unicode61 remove_diacritics 2`): a search word matches any word it begins."""
+    folded (`unicode61 remove_diacritics 2`): a search word matches any word it begins. And
+    the index `ix_cards_browse` of what searches filter by."""
     columns = ", ".join(_SEARCHED)
     deck_of = "(SELECT name FROM decks WHERE id = {card}.deck_id)"
     forget = f"""
@@ -252,6 +253,10 @@ def _add_card_search(conn: sqlite3.Connection) -> None:
         f"""CREATE TRIGGER card_search_deck_delete AFTER DELETE ON decks
             BEGIN {_reindex("old.id", "old.name", "NULL")} END""",
         "INSERT INTO card_search(card_search) VALUES ('rebuild')",
+        # what searches filter and order by, their text aside: a search reads this index, not
+        # the table's rows, long answers and all (a walk of 100,000 cards costs ~70 ms)
+        """CREATE INDEX ix_cards_browse ON cards (deck_id, due, queue, state, interval, ease,
+            lapses, buried_until, redrill_at, tags)""",
     )
     for statement in statements:  # one at a time: a trigger's body holds semicolons
         conn.execute(statement)

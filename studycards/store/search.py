@@ -35,19 +35,23 @@ from studycards.store.due import Day
 from studycards.store.rows import SUSPENDED, from_day
 from studycards.text import printable
 
+# The page's cards are chosen first, from the index ix_cards_browse alone (a subquery with a
+# LIMIT is never merged into the join around it); only those cards' rows are read for display.
 _SELECT = """
     WITH day(deck_id, today, until) AS (
         SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]')
         FROM json_each(?)
+    ), page AS (
+        SELECT c.id, day.today FROM day JOIN cards c ON c.deck_id = day.deck_id
+        JOIN decks d ON d.id = c.deck_id
+        WHERE {where} ORDER BY c.due IS NULL, c.due, d.name, c.id LIMIT ? OFFSET ?
     )
-    SELECT c.id, d.name, c.front, c.state, c.due, c.interval, c.ease, c.reps, day.today, c.queue,
-        c.buried_until
-    FROM day JOIN cards c ON c.deck_id = day.deck_id JOIN decks d ON d.id = c.deck_id
-    WHERE {where}
+    SELECT c.id, d.name, c.front, c.state, c.due, c.interval, c.ease, c.reps, page.today,
+        c.queue, c.buried_until
+    FROM page JOIN cards c ON c.id = page.id JOIN decks d ON d.id = c.deck_id
     ORDER BY c.due IS NULL, c.due, d.name, c.id
-    LIMIT ? OFFSET ?
 """
-_MATCH = "c.id IN (SELECT rowid FROM card_search WHERE card_search MATCH ?)"
+_MATCH = "+c.id IN (SELECT rowid FROM card_search WHERE card_search MATCH ?)"
 _NOT_BURIED = "coalesce(c.buried_until, 0) <= day.today"
 _STATUS = {
     Status.NEW: f"c.state = {int(CardState.NEW)}",
@@ -168,11 +172,10 @@ class _Compiler:
             ids = [i for i, name in self.decks.items() if _name_matches(wanted, deck_fold(name))]
             return f"c.deck_id IN (SELECT value FROM json_each({self._bind(json.dumps(ids))}))"
         if isinstance(node, Tag):
-            return f"search_has_tag(c.tags, {self._bind(deck_fold(tag_name(node.name)))})"
+            return self._tag(deck_fold(tag_name(node.name)))
         if isinstance(node, Is):
-            if node.status is Status.LEECH:
-                return f"search_has_tag(c.tags, {self._bind('leech')})"
-            return f"({_STATUS[node.status]})"
+            leech = node.status is Status.LEECH
+            return self._tag("leech") if leech else f"({_STATUS[node.status]})"
         if isinstance(node, Compare):
             compared = f"{_PROP[node.prop]} {_SQL_OPS[node.op]} {self._bind(node.value)}"
             return f"(c.due IS NOT NULL AND {compared})" if node.prop is Prop.DUE else compared
@@ -182,6 +185,26 @@ class _Compiler:
                 f" AND r.day > day.today - {self._bind(node.days)})"
             )
         raise AssertionError(node)  # every kind of node is compiled above
+
+    def _tag(self, wanted: str) -> str:
+        """Cards with the tag `wanted` (folded) or a child of it. SQLite folds the case of
+        ASCII alone: ASCII tags are compared in SQL (LIKE, on the index), others by
+        `_has_tag` in Python; a glob, always by `_has_tag`."""
+        if "*" in wanted:
+            return f"search_has_tag(c.tags, {self._bind(wanted)})"
+        if wanted.isascii():
+            escaped = wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            padded = "(' ' || c.tags || ' ')"
+            ascii_match = (
+                f"{padded} LIKE {self._bind(f'% {escaped} %')} ESCAPE '\\'"
+                f" OR {padded} LIKE {self._bind(f'% {escaped}::%')} ESCAPE '\\'"
+            )
+        else:
+            ascii_match = "0"  # an ASCII tag never folds to anything else
+        return (
+            f"iif(length(c.tags) = length(CAST(c.tags AS BLOB)), {ascii_match},"
+            f" search_has_tag(c.tags, {self._bind(wanted)}))"
+        )
 
     def _join(self, node: And | Or) -> str:
         """`a AND b ...`, the words and phrases among the terms matched in one FTS5 query."""

@@ -47,6 +47,19 @@ class CardRow(SQLModel, table=True):
     __tablename__ = "cards"
     __table_args__ = (
         Index("ix_cards_deck_queue_due", "deck_id", "queue", "due", "buried_until", "redrill_at"),
+        Index(
+            "ix_cards_browse",
+            "deck_id",
+            "due",
+            "queue",
+            "state",
+            "interval",
+            "ease",
+            "lapses",
+            "buried_until",
+            "redrill_at",
+            "tags",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
