@@ -27,7 +27,12 @@ NOTES = {
     "cafe": ("Medicine", "Where is the Café Curie?", "In Paris, near the lab.", "places::paris"),
     "quote": ("Medicine", 'Who said "primary goals"?', "Nobody; e-mail me.", "leech"),
     "cell": ("Biology", "What is a cell?", "The unit of life, primary.", "side_effects"),
-    "gene": ("Biology Extra", "What is a gene?", "A unit of heredity.", ""),
+    "gene": (
+        "Biology Extra",
+        "What is a gene?",
+        "A unit of heredity.",
+        "Ärzte, strasse, 100%, sideXeffects",
+    ),
 }
 
 
@@ -112,7 +117,13 @@ SYNTAX = st.sampled_from(['"', "(", ")", "-", " or ", " ", "deck:", "tag:", "*",
         ("tag:places::paris", {"cafe"}),
         ("tag:paris", set()),
         ('tag:"side effects"', {"cell"}),  # spelt with a blank, as `export --tag` takes it
-        ("tag:side*", {"cell"}),
+        ("tag:side*", {"cell", "gene"}),
+        ("tag:side_effects", {"cell"}),  # `_` is no wildcard
+        ("tag:ärzte", {"gene"}),  # non-ASCII tags fold their case too
+        ("tag:ÄRZTE", {"gene"}),
+        ("tag:straße", {"gene"}),  # ß folds to ss
+        ("tag:100%", {"gene"}),
+        ("tag:100", set()),
         ("-tag:drugs", ALL - {"chemo", "immuno"}),
         ("is:leech", {"quote"}),
         ('"primary goals" or deck:biology', {"quote", "cell"}),
