@@ -190,9 +190,9 @@ def test_deck_options_take_loosely_spaced_names(db_path, seeds, now, tmp_path, m
 
 def test_cards_search(db_path, seeds, now):
     assert invoke(db_path, now, "import", str(seeds)).exit_code == 0
-    found = invoke(db_path, now, "cards", "--search", '"what is" -immunotherapy -leukemia')
+    found = invoke(db_path, now, "cards", "--search", '"what is" -leukemia')
     assert found.exit_code == 0, found.output
-    assert "What is chemotherapy?" in found.output and "immunotherapy?" not in found.output
+    assert "What is chemotherapy?" in found.output and "induction" not in found.output
     assert "ID" in found.output and "Due" in found.output  # the `cards` table
     in_deck = invoke(db_path, now, "cards", "--deck", "medicine", "-s", "goal")
     assert "primary goals" in in_deck.output and "What is chemotherapy?" not in in_deck.output
