@@ -38,13 +38,13 @@ from studycards.text import printable
 # The page's cards are chosen first, from the index ix_cards_browse alone (a subquery with a
 # LIMIT is never merged into the join around it); only those cards' rows are read for display.
 _SELECT = """
-    WITH day(deck_id, today, until) AS (
-        SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]')
+    WITH day(deck_id, today, until, rank) AS (
+        SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
+            json_extract(value, '$[2]'), key
         FROM json_each(?)
     ), page AS (
         SELECT c.id, day.today FROM day JOIN cards c ON c.deck_id = day.deck_id
-        JOIN decks d ON d.id = c.deck_id
-        WHERE {where} ORDER BY c.due IS NULL, c.due, d.name, c.id LIMIT ? OFFSET ?
+        WHERE {where} ORDER BY c.due IS NULL, c.due, day.rank, c.id LIMIT ? OFFSET ?
     )
     SELECT c.id, d.name, c.front, c.state, c.due, c.interval, c.ease, c.reps, page.today,
         c.queue, c.buried_until
@@ -86,7 +86,10 @@ def search_cards(
     """Cards matching `query` (all for None) of `deck` and its children (every deck for None),
     soonest due first as `cards` lists them: the page of `limit` rows after `offset`."""
     decks = deck_tree(conn, deck)
-    days = [(deck_id, *Day.of(now, settings.rollover_hour)) for deck_id, settings in decks.items()]
+    days = [  # in the order of their names: the listing's order within a day
+        (deck_id, *Day.of(now, settings.rollover_hour))
+        for deck_id, settings in sorted(decks.items(), key=lambda item: item[1].name)
+    ]
     names = {deck_id: settings.name for deck_id, settings in decks.items()}
     params: list[object] = [json.dumps(days)]
     where = "1" if query is None else _Compiler(names, params).condition(query)
