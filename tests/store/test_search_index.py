@@ -41,7 +41,7 @@ def found(db_path: Path, query: str, now) -> list[str]:
     return [card.front for card in search_cards(db_path, query, now)]
 
 
-def test_the_check_sees_an_index_out_of_step(db_path, tmp_path, now):
+def test_check_finds_an_index_out_of_step_and_rebuilds_it(db_path, tmp_path, now):
     note(tmp_path / "notes", "a.md", "Mitosis?")
     import_sources(db_path, [ImportTarget((tmp_path / "notes",))], now)
     in_step(db_path)
@@ -52,6 +52,13 @@ def test_the_check_sees_an_index_out_of_step(db_path, tmp_path, now):
     conn.close()
     with pytest.raises(sqlite3.DatabaseError):
         in_step(db_path)
+    [finding] = check_collection(db_path)
+    assert finding.problem == "search index out of step with the cards" and not finding.repaired
+    [finding] = check_collection(db_path, repair=True)
+    assert finding.repaired
+    in_step(db_path)
+    assert check_collection(db_path) == []
+    assert found(db_path, "meiosis", now) == ["Meiosis?"]
 
 
 def test_an_import_a_reimport_a_move_and_a_prune_keep_it_in_step(db_path, tmp_path, now):
