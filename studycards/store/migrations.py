@@ -253,10 +253,10 @@ def _add_card_search(conn: sqlite3.Connection) -> None:
         f"""CREATE TRIGGER card_search_deck_delete AFTER DELETE ON decks
             BEGIN {_reindex("old.id", "old.name", "NULL")} END""",
         "INSERT INTO card_search(card_search) VALUES ('rebuild')",
-        # what searches filter and order by, their text aside: a search reads this index, not
-        # the table's rows, long answers and all (a walk of 100,000 cards costs ~70 ms)
+        # what searches filter, order and list cards by, their text aside: a search reads this
+        # index, not the table's rows, long answers and all (a walk of 100,000 costs ~70 ms)
         """CREATE INDEX ix_cards_browse ON cards (deck_id, due, queue, state, interval, ease,
-            lapses, buried_until, redrill_at, tags)""",
+            reps, lapses, buried_until, redrill_at, tags)""",
     )
     for statement in statements:  # one at a time: a trigger's body holds semicolons
         conn.execute(statement)

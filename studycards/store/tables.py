@@ -55,6 +55,7 @@ class CardRow(SQLModel, table=True):
             "state",
             "interval",
             "ease",
+            "reps",
             "lapses",
             "buried_until",
             "redrill_at",
