@@ -195,22 +195,23 @@ class _Compiler:
 
     def _tag(self, wanted: str) -> str:
         """Cards with the tag `wanted` (folded) or a child of it. SQLite folds the case of
-        ASCII alone: ASCII tags are compared in SQL (LIKE, on the index), others by
-        `_has_tag` in Python; a glob, always by `_has_tag`."""
+        ASCII alone: with an ASCII tag, SQL's LIKE decides (on the index: a quick LIKE first,
+        as most cards lack even the letters); `_has_tag`, in Python, is asked only of cards
+        with other characters in their tags (`STRAßE` is `strasse`). A glob is Python's."""
         if "*" in wanted:
             return f"search_has_tag(c.tags, {self._bind(wanted)})"
+        in_sql = "0"  # an ASCII tag never folds to anything but ASCII
         if wanted.isascii():
             escaped = wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             padded = "(' ' || c.tags || ' ')"
-            ascii_match = (
-                f"{padded} LIKE {self._bind(f'% {escaped} %')} ESCAPE '\\'"
-                f" OR {padded} LIKE {self._bind(f'% {escaped}::%')} ESCAPE '\\'"
+            in_sql = (
+                f"c.tags LIKE {self._bind(f'%{escaped}%')} ESCAPE '\\'"
+                f" AND ({padded} LIKE {self._bind(f'% {escaped} %')} ESCAPE '\\'"
+                f" OR {padded} LIKE {self._bind(f'% {escaped}::%')} ESCAPE '\\')"
             )
-        else:
-            ascii_match = "0"  # an ASCII tag never folds to anything else
         return (
-            f"iif(length(c.tags) = length(CAST(c.tags AS BLOB)), {ascii_match},"
-            f" search_has_tag(c.tags, {self._bind(wanted)}))"
+            f"({in_sql} OR length(c.tags) != length(CAST(c.tags AS BLOB))"
+            f" AND search_has_tag(c.tags, {self._bind(wanted)}))"
         )
 
     def _join(self, node: And | Or) -> str:
