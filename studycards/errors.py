@@ -156,3 +156,13 @@ class SyncMissingError(SyncError):
             "syncing needs Anki's engine (AGPL, about 31 MB), the optional anki extra: in"
             " studycards' folder, pip install -e '.[anki]'"
         )
+
+
+class SearchError(StudycardsError):
+    """A search query that cannot be read; says what is wrong and at which character."""
+
+    def __init__(self, query: str, at: int, problem: str) -> None:
+        self.query, self.at, self.problem = query, at, problem
+        near = query[at : at + 20] + ("…" if len(query) > at + 20 else "")
+        where = f"at character {at + 1} ({near!r})" if near else "at its end"
+        super().__init__(f"bad search, {where}: {problem}")

@@ -59,16 +59,23 @@ _ADDED_COLUMNS = {
         for what in ("stability", "difficulty")
     ],
     7: [("reviews", "anki_id")],
-    8: [("reviews", "tally")],
+    9: [("reviews", "tally")],
 }  # fmt: skip
 
 
 def downgrade(old: sqlite3.Connection, version: int) -> None:
     """Turn a current collection into one as schema `version` left it (its later migrations'
     columns dropped), for a test of what the later migrations do to it."""
-    if version < 8:  # an index goes before its columns
+    if version < 9:  # an index goes before its columns
         old.execute("DROP INDEX IF EXISTS ix_reviews_day_tally")
-        old.execute("DROP INDEX IF EXISTS ix_cards_stats")
+    if version < 8:  # the search index, its view and triggers
+        for kind, name in old.execute(
+            "SELECT type, name FROM sqlite_master WHERE name LIKE 'card_search%'"
+            " AND type IN ('trigger', 'view')"
+        ).fetchall():
+            old.execute(f"DROP {kind} {name}")
+        old.execute("DROP TABLE IF EXISTS card_search")
+        old.execute("DROP INDEX IF EXISTS ix_cards_browse")
     if version < 7:
         old.execute("DROP INDEX IF EXISTS ix_reviews_anki_id")
     for made, columns in _ADDED_COLUMNS.items():

@@ -186,3 +186,24 @@ def test_deck_options_take_loosely_spaced_names(db_path, seeds, now, tmp_path, m
     assert exported.exit_code == 0 and "Exported 6 notes" in exported.output
     assert invoke(db_path, now, "review", "--deck", loose).exit_code == 0
     assert opened == ["Medicine::Oncology"]
+
+
+def test_cards_search(db_path, seeds, now):
+    assert invoke(db_path, now, "import", str(seeds)).exit_code == 0
+    found = invoke(db_path, now, "cards", "--search", '"what is" -leukemia')
+    assert found.exit_code == 0, found.output
+    assert "What is chemotherapy?" in found.output and "induction" not in found.output
+    assert "ID" in found.output and "Due" in found.output  # the `cards` table
+    in_deck = invoke(db_path, now, "cards", "--deck", "medicine", "-s", "goal")
+    assert "primary goals" in in_deck.output and "What is chemotherapy?" not in in_deck.output
+    assert invoke(db_path, now, "cards", "-s", "deck:Medicine zebra").output.strip() == "No cards."
+
+
+def test_cards_search_says_what_is_wrong_in_one_line(db_path, seeds, now):
+    assert invoke(db_path, now, "import", str(seeds)).exit_code == 0
+    result = invoke(db_path, now, "cards", "--search", 'deck:"M (tag:[red]x')
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1
+    assert "error: bad search, at character 6" in result.output
+    assert "this quote is never closed" in result.output
+    assert "[red]x" in result.output  # the query is text, not markup

@@ -210,12 +210,26 @@ def stats_command(
 def cards_command(
     ctx: typer.Context,
     deck: Annotated[str | None, _deck_option("Only this deck and its children.")] = None,
+    search: Annotated[
+        str | None,
+        typer.Option(
+            "--search",
+            "-s",
+            help='Only cards matching QUERY, in Anki\'s syntax: words, "a phrase", deck:NAME,'
+            " tag:TAG, is:due, prop:ivl>=10, rated:7, -term, or, ( ).",
+            metavar="QUERY",
+        ),
+    ] = None,
 ) -> None:
     """List cards with their next due date, soonest first."""
     from studycards.cli.render import print_cards
-    from studycards.collection.browsing import card_listing
+    from studycards.collection.browsing import card_listing, search_cards
 
-    print_cards(card_listing(*_context(ctx), deck))
+    collection, now = _context(ctx)
+    if search is None:
+        print_cards(card_listing(collection, now, deck))
+    else:
+        print_cards(search_cards(collection, search, now, deck))
 
 
 @app.command("export")

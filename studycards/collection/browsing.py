@@ -7,7 +7,8 @@ from datetime import datetime
 from pathlib import Path
 
 from studycards.model import CardListing, DeckCounts
-from studycards.store import cards, decks, due
+from studycards.search import parse_query
+from studycards.store import cards, decks, due, search
 from studycards.store.db import opened
 
 
@@ -27,6 +28,22 @@ def card_listing(db_path: Path, now: datetime, deck: str | None = None) -> list[
     """Cards of `deck` and its children (every card for None), soonest due first."""
     with opened(db_path) as conn:
         return cards.card_listing(conn, now, deck)
+
+
+def search_cards(
+    db_path: Path,
+    query: str,
+    now: datetime,
+    deck: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[CardListing]:
+    """Cards matching a search `query` (Anki's syntax; see the README) of `deck` and its
+    children, soonest due first: `limit` of them after `offset` (all for None). A malformed
+    query raises `SearchError` before the collection is opened."""
+    parsed = parse_query(query)
+    with opened(db_path) as conn:
+        return search.search_cards(conn, parsed, now, deck, limit, offset)
 
 
 def find_deck(db_path: Path, deck: str) -> str:

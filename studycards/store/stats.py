@@ -1,6 +1,6 @@
-"""What the stats are made of, read in a few grouped queries over the indexes migration 8 made
-for them (never the cards' text, never the log's rows): answers per study day and tally, the
-days with answers, cards by state, due days, intervals, ease and memory. `deck_ids` None:
+"""What the stats are made of, read in a few grouped queries over indexes (migrations 8 and
+9), never the cards' text nor the log's rows: answers per study day and tally, the days with
+answers, cards by state, due days, intervals, ease and memory. `deck_ids` None:
 every card (no filter); otherwise those decks' cards."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ class AnswerGroup(NamedTuple):
     """Answers of one study day alike in kind, interval class and Again."""
 
     day: int  # ordinal
-    tally: int  # reviews.tally (migration 8): kind * 8 + daily * 4 + mature * 2 + again
+    tally: int  # reviews.tally (migration 9): kind * 8 + daily * 4 + mature * 2 + again
     answers: int
     time_ms: int
 
@@ -80,7 +80,7 @@ def due_days(
     """(due day, cards) of the cards in review or learning due by `until`, not suspended."""
     where, values = _decks("deck_id IN ({})", deck_ids)
     return conn.execute(
-        f"SELECT due, count(*) FROM cards INDEXED BY ix_cards_stats WHERE state IN"
+        f"SELECT due, count(*) FROM cards INDEXED BY ix_cards_browse WHERE state IN"
         f" ({CardState.LEARNING}, {CardState.REVIEW}) AND queue != {SUSPENDED} AND due <= ?"
         f" {where} GROUP BY due",
         (until, *values),
@@ -94,7 +94,7 @@ def state_counts(
     where, values = _decks("deck_id IN ({})", deck_ids)
     return conn.execute(
         f"SELECT state, queue = {SUSPENDED}, coalesce(buried_until >= ?, 0),"
-        f" interval >= {MATURE_DAYS}, count(*) FROM cards INDEXED BY ix_cards_stats"
+        f" interval >= {MATURE_DAYS}, count(*) FROM cards INDEXED BY ix_cards_browse"
         f" WHERE 1 {where} GROUP BY 1, 2, 3, 4",
         (today, *values),
     ).fetchall()
@@ -106,7 +106,7 @@ def review_spread(
     """(deck, interval, ease, cards) of the cards in review."""
     where, values = _decks("deck_id IN ({})", deck_ids)
     return conn.execute(
-        "SELECT deck_id, interval, ease, count(*) FROM cards INDEXED BY ix_cards_stats"
+        "SELECT deck_id, interval, ease, count(*) FROM cards INDEXED BY ix_cards_browse"
         f" WHERE state = {CardState.REVIEW} {where} GROUP BY 1, 2, 3",
         values,
     ).fetchall()
@@ -120,7 +120,7 @@ def memories(
     where, values = _decks("deck_id IN ({})", deck_ids)
     return conn.execute(
         "SELECT deck_id, stability, difficulty, last_day, count(*) FROM cards INDEXED BY"
-        f" ix_cards_stats WHERE stability IS NOT NULL {where} GROUP BY 1, 2, 3, 4",
+        f" ix_cards_browse WHERE stability IS NOT NULL {where} GROUP BY 1, 2, 3, 4",
         values,
     ).fetchall()
 

@@ -48,14 +48,18 @@ class CardRow(SQLModel, table=True):
     __table_args__ = (
         Index("ix_cards_deck_queue_due", "deck_id", "queue", "due", "buried_until", "redrill_at"),
         Index(
-            "ix_cards_stats",
+            "ix_cards_browse",
             "deck_id",
-            "state",
+            "due",
             "queue",
+            "state",
             "interval",
             "ease",
-            "due",
+            "reps",
+            "lapses",
             "buried_until",
+            "redrill_at",
+            "tags",
             "last_day",
             "stability",
             "difficulty",
@@ -152,7 +156,7 @@ class ReviewRow(SQLModel, table=True):
     anki_id: int | None = (
         None  # its id in Anki's review log: pulled from Anki, or synced (migration 7)
     )
-    # What the stats count an answer as, computed by SQLite (migration 8): the card's kind
+    # What the stats count an answer as, computed by SQLite (migration 9): the card's kind
     # before it (0 new, 1 learning, 2 review, 3 relearning) * 8 + an interval of a day or
     # more * 4 + of 21 days or more * 2 + graded Again
     tally: int | None = Field(
