@@ -56,6 +56,26 @@ class Memory:
     difficulty: float
 
 
+LEECH = "leech"  # the tag of a card that lapses again and again
+
+
+def with_tag(tags: str, tag: str) -> str:
+    """Space-separated tags (as stored) with `tag` among them."""
+    return tags if tag in tags.split() else f"{tags} {tag}".strip()
+
+
+def without_tag(tags: str, tag: str) -> str:
+    return " ".join(t for t in tags.split() if t != tag)
+
+
+class LeechAction(StrEnum):
+    """What happens to a leech (a card that lapses again and again): a preset's
+    `leech_action`. Either way it is tagged `leech`."""
+
+    SUSPEND = "suspend"
+    TAG = "tag"
+
+
 class Scheduler(StrEnum):
     """Which algorithm sets a deck's intervals (a preset's `scheduler` key)."""
 
@@ -154,6 +174,7 @@ class ReviewLog:
     before: Schedule
     after: Schedule
     duration_ms: int
+    leech: bool = False  # this answer's lapse made the card a leech (tagged, maybe suspended)
 
 
 DEFAULT_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
@@ -176,6 +197,8 @@ class DeckSettings:
     # what it has (the defaults, or what `optimize` fitted)
     parameters: tuple[float, ...] | None = ()
     relearning_steps: tuple[timedelta, ...] = DEFAULT_RELEARNING_STEPS  # FSRS, after a lapse
+    leech_threshold: int = 8  # lapses that make a card a leech (then every half as many more)
+    leech_action: LeechAction = LeechAction.SUSPEND
     # A preset's sources (real paths), kept with its deck: an import from any folder, where
     # `./decks` is not at hand, still leaves the preset's files in its deck.
     sources: tuple[str, ...] = ()

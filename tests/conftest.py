@@ -60,6 +60,7 @@ _ADDED_COLUMNS = {
     ],
     7: [("reviews", "anki_id")],
     9: [("reviews", "tally")],
+    10: [("decks", "leech_threshold"), ("decks", "leech_action")],
 }  # fmt: skip
 
 

@@ -19,7 +19,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studycards.errors import StudycardsError
-from studycards.model import CardDraft, CardListing, Grade, Outlook, ReviewLog, Schedule
+from studycards.model import (
+    CardDraft,
+    CardListing,
+    Grade,
+    LeechAction,
+    Outlook,
+    ReviewLog,
+    Schedule,
+)
 from studycards.scheduler.day import next_day_start, study_day
 from studycards.scheduler.queue import QueuedCard, ReviewQueue
 from studycards.scheduler.replay import with_memory
@@ -117,18 +125,23 @@ class StudySession:
         now: datetime,
         duration_ms: int,
         today: date | None = None,
-    ) -> None:
+    ) -> LeechAction | None:
         """Commit the answer, then move the queue on. `today`: the study day the answer counts
         for, the one its buttons were previewed on (`ShownCard.today`) even when the day has
-        rolled over since; None: the day of `now`."""
+        rolled over since; None: the day of `now`. What was done if the answer made the card a
+        leech (tagged, and suspended unless its deck's `leech_action` is "tag"), else None."""
         from studycards.store.reviews import answer_card, undo_answer
 
         with self._write() as session:
             log = answer_card(session, card.id, grade, now, duration_ms, today)
         undo = functools.partial(undo_answer, review_id=log.id)
         self._done.append(_Done(card.id, self.queue.copy(), undo, log))
-        rollover = self.decks[card.deck_id].rollover_hour
-        self.queue.settle(card.id, log.after, next_day_start(now, rollover))
+        settings = self.decks[card.deck_id]
+        if log.leech and settings.leech_action == LeechAction.SUSPEND:
+            self.queue.drop(card.id)
+        else:
+            self.queue.settle(card.id, log.after, next_day_start(now, settings.rollover_hour))
+        return settings.leech_action if log.leech else None
 
     def undo(self, now: datetime) -> ShownCard | None:
         """Take back this session's last answer, suspend or bury and show that card again

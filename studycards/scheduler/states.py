@@ -19,6 +19,13 @@ from studycards.model import CardState, DeckSettings, Grade, Schedule, Scheduler
 from studycards.scheduler import fsrs
 from studycards.scheduler.sm2 import PASS, review
 
+
+def is_leech(lapses: int, threshold: int) -> bool:
+    """Whether a lapse that leaves a card at `lapses` makes it a leech, as Anki counts: at the
+    threshold, then again every half threshold more."""
+    return lapses >= threshold and (lapses - threshold) % max(1, threshold // 2) == 0
+
+
 CLEARS_TODAY = 4  # SM-2 step 7: grades of 4 and 5 end the day's re-drills
 
 

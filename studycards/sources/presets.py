@@ -11,6 +11,8 @@ desired_retention = 0.9    # FSRS: the chance of recall each review is timed for
 maximum_interval = 36500   # days, under either scheduler
 parameters = [0.212, ...]  # FSRS's 21 weights; left out: the library's, or what `optimize` fitted
 relearning_steps = "10m"   # FSRS: the steps after a lapse
+leech_threshold = 8        # lapses that make a card a leech, tagged `leech` (again every 4 more)
+leech_action = "suspend"   # or "tag": a leech stays in the reviews, tagged
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Any
 
 from studycards.convert import deck_name
 from studycards.errors import PresetError
-from studycards.model import DeckSettings, Scheduler
+from studycards.model import DeckSettings, LeechAction, Scheduler
 from studycards.scheduler.day import format_steps, parse_steps
 from studycards.scheduler.fsrs import parameter_problem
 from studycards.text import printable
@@ -32,6 +34,7 @@ from studycards.text import printable
 _KNOWN = {
     "name", "new_per_day", "reviews_per_day", "learning_steps", "rollover_hour", "sources",
     "scheduler", "desired_retention", "maximum_interval", "parameters", "relearning_steps",
+    "leech_threshold", "leech_action",
 }  # fmt: skip
 _RETENTIONS = (0.70, 0.99)
 _LONGEST_INTERVAL = 36500  # days: a hundred years, Anki's own ceiling
@@ -85,8 +88,20 @@ def load_preset(path: Path) -> Preset:
         ),
         parameters=_parameters(path, data),
         relearning_steps=_steps(path, data, "relearning_steps", defaults.relearning_steps),
+        leech_threshold=_count(path, data, "leech_threshold", defaults.leech_threshold, 1, 99),
+        leech_action=_leech_action(path, data),
     )
     return Preset(settings)
+
+
+def _leech_action(path: Path, data: dict[str, Any]) -> LeechAction:
+    value = _get(path, data, "leech_action", str, LeechAction.SUSPEND.value)
+    try:
+        return LeechAction(value)
+    except ValueError:
+        raise PresetError(
+            path, f'`leech_action` must be "suspend" or "tag", not {value!r}'
+        ) from None
 
 
 def _get(path: Path, data: dict[str, Any], key: str, kind: type, default: Any) -> Any:

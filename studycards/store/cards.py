@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from studycards.convert import base_key, describe_key, key_variants, may_share, qualified_key
 from studycards.errors import CardNotFoundError, SourceError
 from studycards.model import (
+    LEECH,
     CardDraft,
     CardListing,
     CardState,
@@ -27,6 +28,7 @@ from studycards.model import (
     SourceFile,
     StaleCard,
     SyncedCard,
+    with_tag,
 )
 from studycards.scheduler.day import study_day
 from studycards.store.db import chunks, rows_in, write_transaction
@@ -55,7 +57,7 @@ if TYPE_CHECKING:
     from studycards.store.tables import CardRow
 
 _NEW_SCHEDULE = schedule_columns(Schedule()) | {"queue": int(CardState.NEW)}
-_EXISTING = ("key", "id", "content_hash", "source", "deck_id", "modified_at", "front")
+_EXISTING = ("key", "id", "content_hash", "source", "deck_id", "modified_at", "front", "tags")
 
 
 def card_text(conn: sqlite3.Connection, card_id: int) -> CardDraft:
@@ -188,6 +190,8 @@ def write_files(
             ):
                 text_changed = row.content_hash != columns["content_hash"]
                 modified = now_ms if text_changed else row.modified_at
+                if LEECH in row.tags.split():  # given by its answers, not its file: it stays
+                    columns["tags"] = with_tag(columns["tags"], LEECH)
                 updates.append(columns | {"id": row.id, "modified_at": modified})
                 result.updated += 1
             else:

@@ -279,6 +279,17 @@ def _add_stats_indexes(conn: sqlite3.Connection) -> None:
     )
 
 
+def _add_leech_settings(conn: sqlite3.Connection) -> None:
+    """Decks say when a card is a leech and whether it is then suspended."""
+    _run_statements(
+        conn,
+        """
+        ALTER TABLE decks ADD COLUMN leech_threshold INTEGER NOT NULL DEFAULT 8;
+        ALTER TABLE decks ADD COLUMN leech_action VARCHAR NOT NULL DEFAULT 'suspend';
+        """,
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _create_tables,
     _add_card_titles,
@@ -289,4 +300,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     _add_anki_review_ids,
     _add_card_search,
     _add_stats_indexes,
+    _add_leech_settings,
 )

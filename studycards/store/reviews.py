@@ -9,15 +9,26 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from studycards.errors import StudycardsError
-from studycards.model import CardState, Grade, ReviewLog, Schedule, SyncedAnswer
+from studycards.model import (
+    LEECH,
+    CardState,
+    Grade,
+    LeechAction,
+    ReviewLog,
+    Schedule,
+    SyncedAnswer,
+    with_tag,
+    without_tag,
+)
 from studycards.scheduler.day import study_day
 from studycards.scheduler.replay import Answer, with_memory
-from studycards.scheduler.states import answer
+from studycards.scheduler.states import answer, is_leech
 from studycards.store.cards import SET_SCHEDULE, card_row
 from studycards.store.db import rows_in, write_transaction
 from studycards.store.history import review_history
 from studycards.store.rows import (
     SCHEDULE_COLUMNS,
+    SUSPENDED,
     from_ms,
     schedule_columns,
     schedule_from,
@@ -54,6 +65,11 @@ def answer_card(
     for column, value in schedule_columns(after).items():
         setattr(row, column, value)
     row.queue = int(after.state)
+    leech = after.lapses > before.lapses and is_leech(after.lapses, settings.leech_threshold)
+    if leech:
+        row.tags = with_tag(row.tags, LEECH)
+        if settings.leech_action == LeechAction.SUSPEND:
+            row.queue = SUSPENDED
     log = ReviewRow(
         card_id=card_id,
         reviewed_at=to_ms(now),
@@ -66,12 +82,12 @@ def answer_card(
     session.add(log)
     session.flush()
     assert log.id is not None
-    return ReviewLog(log.id, card_id, now, grade, before, after, duration_ms)
+    return ReviewLog(log.id, card_id, now, grade, before, after, duration_ms, leech)
 
 
 def undo_answer(session: Session, review_id: int) -> ReviewLog:
     """Put the card back as it was before that answer and delete the answer from the log."""
-    from studycards.store.tables import ReviewRow
+    from studycards.store.tables import DeckRow, ReviewRow
 
     log = session.get(ReviewRow, review_id)
     if log is None:
@@ -91,6 +107,10 @@ def undo_answer(session: Session, review_id: int) -> ReviewLog:
     for column, value in schedule_columns(before).items():
         setattr(row, column, value)
     row.queue = int(before.state)
+    deck = session.get(DeckRow, row.deck_id)
+    assert deck is not None  # the foreign key guarantees it
+    if log.before_lapses < deck.leech_threshold <= log.after_lapses:  # it made the leech
+        row.tags = without_tag(row.tags, LEECH)
     undone = _log_from(log)
     session.delete(log)
     return undone

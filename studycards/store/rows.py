@@ -12,6 +12,7 @@ from studycards.model import (
     CardDraft,
     CardState,
     DeckSettings,
+    LeechAction,
     Memory,
     Related,
     Schedule,
@@ -59,6 +60,8 @@ class DeckColumns(NamedTuple):
     maximum_interval: int
     parameters: str
     relearning_steps: str
+    leech_threshold: int
+    leech_action: str
 
 
 DECK_COLUMNS = DeckColumns._fields
@@ -201,6 +204,8 @@ def settings_columns(settings: DeckSettings) -> dict[str, Any]:
         "maximum_interval": settings.maximum_interval,
         "parameters": json.dumps(settings.parameters or []),
         "relearning_steps": format_steps(settings.relearning_steps),
+        "leech_threshold": settings.leech_threshold,
+        "leech_action": settings.leech_action.value,
     }
 
 
@@ -217,4 +222,6 @@ def settings_from(row: Any) -> DeckSettings:
         maximum_interval=row.maximum_interval,
         parameters=tuple(json.loads(row.parameters)),
         relearning_steps=parse_steps(row.relearning_steps),
+        leech_threshold=row.leech_threshold,
+        leech_action=LeechAction(row.leech_action),
     )

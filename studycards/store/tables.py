@@ -30,6 +30,8 @@ class DeckRow(SQLModel, table=True):
     maximum_interval: int = 36500
     parameters: str = "[]"  # JSON list of FSRS's weights; [] for the library's defaults
     relearning_steps: str = "10m"
+    leech_threshold: int = 8  # migration 10
+    leech_action: str = "suspend"
 
 
 class SourceRow(SQLModel, table=True):

@@ -13,7 +13,7 @@ from textual.message_pump import MessagePump
 
 from studycards.collection.reviewing import SessionSummary, ShownCard, StudySession
 from studycards.errors import StudycardsError
-from studycards.model import DeckCounts, Stats
+from studycards.model import DeckCounts, LeechAction, Stats
 
 if TYPE_CHECKING:  # the exporter (and genanki) load on the first export, not at start
     from studycards.collection.exporting import ExportSummary
@@ -69,11 +69,12 @@ class CardReady(Message, bubble=False):
 
 
 class CardAnswered(Message, bubble=False):
-    """The card's answer is committed: it is no longer the card to grade."""
+    """The card's answer is committed: it is no longer the card to grade. `leech`: the answer
+    made it a leech."""
 
-    def __init__(self, card: ShownCard) -> None:
+    def __init__(self, card: ShownCard, leech: LeechAction | None = None) -> None:
         super().__init__()
-        self.card = card
+        self.card, self.leech = card, leech
 
 
 class CardDropped(Message, bubble=False):

@@ -24,7 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from studycards.collection.reviewing import ShownCard, StudySession
-from studycards.model import Clock, Grade
+from studycards.model import Clock, Grade, LeechAction
 from studycards.text import printable
 from studycards.tui.messages import (
     CardAnswered,
@@ -108,8 +108,8 @@ class ReviewScreen(Screen[None]):
         now = self.clock()
         with reported(self, "Not saved"):
             took = int((now - shown_at).total_seconds() * 1000)
-            session.answer(card.queued, grade, now, took, card.today)  # the day its buttons show
-            self._move_on(session, CardAnswered(card))
+            leech = session.answer(card.queued, grade, now, took, card.today)  # its buttons' day
+            self._move_on(session, CardAnswered(card, leech))
 
     @work(thread=True, group="store", description="undo")
     def _undo(self, session: StudySession) -> None:
@@ -181,6 +181,14 @@ class ReviewScreen(Screen[None]):
 
     def on_card_answered(self, message: CardAnswered) -> None:
         self.card = None
+        if message.leech is not None:
+            suspended = ", and suspended" if message.leech == LeechAction.SUSPEND else ""
+            self.notify(
+                f"This card keeps lapsing: tagged leech{suspended} (is:leech finds it)"
+                " · u takes it back",
+                title="Leech",
+                timeout=6,
+            )
 
     def on_card_dropped(self, message: CardDropped) -> None:
         self.card = None
