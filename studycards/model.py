@@ -407,3 +407,21 @@ class Stats:
     difficulty: tuple[tuple[str, int], ...]  # FSRS decks' answered cards by difficulty
     stability: tuple[tuple[str, int], ...]
     retrievability: tuple[tuple[str, int], ...]  # their chance of recall today
+
+
+@dataclass(frozen=True, slots=True)
+class PastAnswer:
+    """One answer of a card's history, as the browser lists it."""
+
+    at: datetime
+    grade: Grade
+    interval: int  # days, after the answer
+    duration_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class CardDetails:
+    """A card as the browser's detail pane shows it: its text and its answers, oldest first."""
+
+    card: CardDraft
+    answers: tuple[PastAnswer, ...]

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from studycards.model import CardListing, DeckCounts
+from studycards.model import CardDetails, CardListing, DeckCounts
 from studycards.search import parse_query
 from studycards.store import cards, decks, due, search
 from studycards.store.db import opened
+from studycards.store.reviews import past_answers
 
 
 def check_readable(db_path: Path) -> None:
@@ -50,3 +51,9 @@ def find_deck(db_path: Path, deck: str) -> str:
     """The collection's own spelling of the deck a user typed (`oncology` for `Oncology`)."""
     with opened(db_path) as conn:
         return decks.find_deck(conn, deck)
+
+
+def card_details(db_path: Path, card_id: int) -> CardDetails:
+    """One card's text and history, for the browser's detail pane."""
+    with opened(db_path) as conn:
+        return CardDetails(cards.card_text(conn, card_id), tuple(past_answers(conn, card_id)))

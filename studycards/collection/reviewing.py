@@ -240,6 +240,16 @@ class Released:
     not_held: tuple[int, ...]
 
 
+def suspend(db_path: Path, card_ids: Iterable[int]) -> None:
+    """Take cards out of every session (the browser's suspend), schedules kept."""
+    from studycards.store.cards import suspend_card
+    from studycards.store.db import writing
+
+    with writing(db_path) as session:
+        for card_id in card_ids:
+            suspend_card(session, card_id)
+
+
 def unsuspend(
     db_path: Path, card_ids: Iterable[int], now: datetime, deck: str | None = None
 ) -> Released:

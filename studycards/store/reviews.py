@@ -14,6 +14,7 @@ from studycards.model import (
     CardState,
     Grade,
     LeechAction,
+    PastAnswer,
     ReviewLog,
     Schedule,
     SyncedAnswer,
@@ -155,6 +156,19 @@ def _as_answers(rows: Iterable[Any]) -> list[Answer]:
 def _answer(grade: int, reviewed_at: int, day: int) -> Answer:
     """A log row's columns as a replay takes them."""
     return Answer(Grade(grade), from_ms(reviewed_at) or datetime.min, date.fromordinal(day))
+
+
+def past_answers(conn: sqlite3.Connection, card_id: int) -> list[PastAnswer]:
+    """One card's answers, oldest first, as its history shows them."""
+    rows = conn.execute(
+        "SELECT reviewed_at, grade, after_interval, duration_ms FROM reviews"
+        " WHERE card_id = ? ORDER BY reviewed_at, id",
+        (card_id,),
+    )
+    return [
+        PastAnswer(from_ms(at) or datetime.min, Grade(grade), interval, duration)
+        for at, grade, interval, duration in rows
+    ]
 
 
 def review_count(conn: sqlite3.Connection, card_ids: Sequence[int]) -> int:

@@ -25,6 +25,7 @@ class StudyApp(App[None]):
     TITLE = "studycards"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "toggle_help", "Keys"),
+        Binding("slash", "browse", "Browse"),
         Binding("ctrl+t", "toggle_dark", "Light/dark"),
     ]
 
@@ -59,6 +60,13 @@ class StudyApp(App[None]):
         from studycards.tui.screens.stats import StatsScreen
 
         self.push_screen(StatsScreen(self.db_path, self.clock, None))
+
+    def action_browse(self) -> None:
+        """The browser, over whatever screen is showing (not over itself)."""
+        from studycards.tui.screens.browser import BrowserScreen
+
+        if not isinstance(self.screen, BrowserScreen):
+            self.push_screen(BrowserScreen(self.db_path, self.clock))
 
     def action_toggle_help(self) -> None:
         if self.screen.query(HelpPanel):

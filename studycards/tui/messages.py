@@ -13,7 +13,7 @@ from textual.message_pump import MessagePump
 
 from studycards.collection.reviewing import SessionSummary, ShownCard, StudySession
 from studycards.errors import StudycardsError
-from studycards.model import DeckCounts, LeechAction, Stats
+from studycards.model import CardDetails, CardListing, DeckCounts, LeechAction, Stats
 
 if TYPE_CHECKING:  # the exporter (and genanki) load on the first export, not at start
     from studycards.collection.exporting import ExportSummary
@@ -34,6 +34,22 @@ class DeckExported(Message, bubble=False):
     def __init__(self, summary: ExportSummary) -> None:
         super().__init__()
         self.summary = summary
+
+
+class CardsFound(Message, bubble=False):
+    """A search's first page of cards, or what is wrong with the query."""
+
+    def __init__(self, cards: list[CardListing], problem: str) -> None:
+        super().__init__()
+        self.cards, self.problem = cards, problem
+
+
+class DetailsRead(Message, bubble=False):
+    """The browser's highlighted card, read."""
+
+    def __init__(self, details: CardDetails) -> None:
+        super().__init__()
+        self.details = details
 
 
 class StatsLoaded(Message, bubble=False):

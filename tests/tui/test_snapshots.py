@@ -1,4 +1,5 @@
-"""What a person sees: the deck list, a question, its answer, the end of a session, stats."""
+"""What a person sees: the deck list, a question, its answer, the end of a session, the stats
+screen, the browser."""
 
 from __future__ import annotations
 
@@ -66,3 +67,18 @@ def test_stats(snap_compare, collection, clock):
 
     app = make_app(collection, clock)
     assert snap_compare(app, run_before=open_stats, terminal_size=(100, 64))
+
+
+def test_browser(snap_compare, collection, clock):
+    """`/`, a search, the first card highlighted."""
+
+    async def browse(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        await pilot.press(*"chemotherapy")
+        await settle(pilot)
+        await pilot.press("down")
+        await settle(pilot)
+
+    assert snap_compare(make_app(collection, clock), run_before=browse, terminal_size=(110, 30))
