@@ -13,6 +13,7 @@ from studycards.model import DayOfReviews, Stats
 from studycards.text import plural
 from studycards.tui.charts import (
     bars,
+    distributions,
     duration,
     retention_table,
     sparkline,
@@ -35,16 +36,9 @@ def print_stats(stats: Stats, deck: str | None) -> None:
     out.print(year_calendar(stats.days))
     out.print(Text("Due in the next 30 days", style="bold"))
     _forecast(stats.forecast)
-    for title, rows in (
-        ("Intervals (cards in review)", stats.intervals),
-        ("Ease (SM-2 decks)", stats.ease),
-        ("Difficulty (FSRS decks)", stats.difficulty),
-        ("Stability (FSRS decks)", stats.stability),
-        ("Retrievability today (FSRS decks)", stats.retrievability),
-    ):
-        if rows:
-            out.print(Text(title, style="bold"))
-            out.print(bars(rows))
+    for title, rows in distributions(stats):
+        out.print(Text(title, style="bold"))
+        out.print(bars(rows))
 
 
 def _answers(days: Sequence[DayOfReviews]) -> None:

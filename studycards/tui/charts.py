@@ -18,6 +18,19 @@ _BAR_WIDTH = 40
 _WEEKDAYS = ("Mon", "", "Wed", "", "Fri", "", "Sun")
 
 
+def distributions(stats: Stats) -> list[tuple[str, tuple[tuple[str, int], ...]]]:
+    """The distributions with something to show, titled: intervals, then ease (SM-2 decks) or
+    FSRS's memory."""
+    every = (
+        ("Intervals (cards in review)", stats.intervals),
+        ("Ease (SM-2 decks)", stats.ease),
+        ("Difficulty (FSRS decks)", stats.difficulty),
+        ("Stability (FSRS decks)", stats.stability),
+        ("Retrievability today (FSRS decks)", stats.retrievability),
+    )
+    return [(title, rows) for title, rows in every if rows]
+
+
 def today_line(today: DayOfReviews, cards: int) -> str:
     """Today's studying in one line (`cards` the distinct cards answered): the stats and the
     deck list's last line say it alike."""

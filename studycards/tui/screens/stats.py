@@ -18,7 +18,14 @@ from textual.widgets import Footer, Sparkline, Static
 from studycards.collection.stats import collection_stats
 from studycards.model import Clock, Stats
 from studycards.text import plural, printable
-from studycards.tui.charts import bars, retention_table, states_table, today_line, year_calendar
+from studycards.tui.charts import (
+    bars,
+    distributions,
+    retention_table,
+    states_table,
+    today_line,
+    year_calendar,
+)
 from studycards.tui.messages import StatsLoaded, reported
 
 
@@ -83,13 +90,6 @@ def _sections(stats: Stats) -> list[Widget]:
         ),
         Sparkline(list(stats.forecast), classes="stats-sparkline"),
     ]
-    for title, rows in (
-        ("Intervals (cards in review)", stats.intervals),
-        ("Ease (SM-2 decks)", stats.ease),
-        ("Difficulty (FSRS decks)", stats.difficulty),
-        ("Stability (FSRS decks)", stats.stability),
-        ("Retrievability today (FSRS decks)", stats.retrievability),
-    ):
-        if rows:
-            parts += [Static(title, classes="stats-heading"), Static(bars(rows))]
+    for title, rows in distributions(stats):
+        parts += [Static(title, classes="stats-heading"), Static(bars(rows))]
     return parts
