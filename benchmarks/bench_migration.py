@@ -1,5 +1,6 @@
-"""Migration 6 (FSRS's columns) on a large collection, and what it leaves for later: an
-answered card's memory, computed from its answers when it is next shown.
+"""The migrations since schema 5 (FSRS's columns, Anki's review ids, the search index, the
+stats' tally, the leech settings) on a large collection, and what migration 6 leaves for later:
+an answered card's memory, computed from its answers when it is next shown.
 
 A 100,000-card collection with ten answers per card (1,000,000 in the review log), made as
 schema 5 left collections (migration 6's columns dropped), then opened: the whole migration
@@ -20,17 +21,12 @@ from pathlib import Path
 
 from collection import build
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' downgrade
 from studycards.collection.reviewing import StudySession
 from studycards.model import Grade
 from studycards.store.db import connect
 from studycards.store.rows import to_ms
-
-SCHEMA_6 = {
-    "decks": ("scheduler", "desired_retention", "maximum_interval", "parameters",
-              "relearning_steps"),
-    "cards": ("stability", "difficulty"),
-    "reviews": ("before_stability", "before_difficulty", "after_stability", "after_difficulty"),
-}  # fmt: skip
+from tests.conftest import downgrade
 
 
 def main() -> None:
@@ -53,10 +49,7 @@ def main() -> None:
                 (to_ms(now), 739000 + nth * (1 + nth), nth),
             )
         conn.execute("COMMIT")
-        for table, columns in SCHEMA_6.items():
-            for column in columns:
-                conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
-        conn.execute("PRAGMA user_version=5")
+        downgrade(conn, 5)  # as schema 5 left collections: every later migration still to run
         answers = conn.execute("SELECT count(*) FROM reviews").fetchone()[0]
         conn.close()
         started = time.perf_counter()
@@ -70,7 +63,7 @@ def main() -> None:
         show_s = time.perf_counter() - started
         assert shown.outcomes[Grade.GOOD].memory is not None
         session.close()
-    print(f"{count:,} cards, {answers:,} answers: migration 6 took {took * 1000:.0f} ms")
+    print(f"{count:,} cards, {answers:,} answers: migrations 6-10 took {took * 1000:.0f} ms")
     print(f"showing a card answered before it (memory from its answers): {show_s * 1000:.1f} ms")
 
 
