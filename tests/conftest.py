@@ -69,6 +69,8 @@ def downgrade(old: sqlite3.Connection, version: int) -> None:
     columns dropped), for a test of what the later migrations do to it."""
     if version < 9:  # an index goes before its columns
         old.execute("DROP INDEX IF EXISTS ix_reviews_day_tally")
+        old.execute("DROP INDEX IF EXISTS ix_reviews_card_day_tally")
+        old.execute("CREATE INDEX ix_reviews_card_id ON reviews (card_id)")
     if version < 8:  # the search index, its view and triggers
         for kind, name in old.execute(
             "SELECT type, name FROM sqlite_master WHERE name LIKE 'card_search%'"

@@ -264,8 +264,9 @@ def _add_card_search(conn: sqlite3.Connection) -> None:
 
 def _add_stats_indexes(conn: sqlite3.Connection) -> None:
     """What the stats read of the log, indexed so that they never read its rows: an answer's
-    `tally` (its kind, interval class and Again, computed by SQLite) by study day. (What they
-    read of the cards, `ix_cards_browse` of migration 8 covers.)"""
+    `tally` (its kind, interval class and Again, computed by SQLite) by study day, and by card
+    (a deck's stats walk its cards' answers; the index still serves whatever looked answers up
+    by card). (What they read of the cards, `ix_cards_browse` of migration 8 covers.)"""
     _run_statements(
         conn,
         """
@@ -275,6 +276,8 @@ def _add_stats_indexes(conn: sqlite3.Connection) -> None:
             + (before_interval >= 1) * 4 + (before_interval >= 21) * 2 + (grade = 1)
         ) VIRTUAL;
         CREATE INDEX ix_reviews_day_tally ON reviews (day, tally, duration_ms, card_id);
+        DROP INDEX ix_reviews_card_id;
+        CREATE INDEX ix_reviews_card_day_tally ON reviews (card_id, day, tally, duration_ms);
         """,
     )
 

@@ -44,34 +44,42 @@ class AnswerGroup(NamedTuple):
 def answer_groups(
     conn: sqlite3.Connection, deck_ids: Sequence[int] | None, since: int
 ) -> list[AnswerGroup]:
-    """The answers of study days `since` (an ordinal) and later, grouped: one pass over the
-    day-and-tally index."""
-    where, values = _decks("card_id IN (SELECT id FROM cards WHERE deck_id IN ({}))", deck_ids)
+    """The answers of study days `since` (an ordinal) and later, grouped."""
+    source, values = _answers(deck_ids)
     rows = conn.execute(
-        "SELECT day, tally, count(*), sum(duration_ms) FROM reviews INDEXED BY"
-        f" ix_reviews_day_tally WHERE day >= ? {where} GROUP BY day, tally",
-        (since, *values),
+        f"SELECT r.day, r.tally, count(*), sum(r.duration_ms) {source} AND r.day >= ?"
+        " GROUP BY 1, 2",
+        (*values, since),
     )
     return [AnswerGroup._make(row) for row in rows]
 
 
 def answered_days(conn: sqlite3.Connection, deck_ids: Sequence[int] | None) -> list[int]:
     """Every study day with an answer, oldest first (the streaks)."""
-    where, values = _decks("card_id IN (SELECT id FROM cards WHERE deck_id IN ({}))", deck_ids)
-    return [
-        day
-        for (day,) in conn.execute(
-            f"SELECT DISTINCT day FROM reviews WHERE 1 {where} ORDER BY day", values
-        )
-    ]
+    source, values = _answers(deck_ids)
+    return [day for (day,) in conn.execute(f"SELECT DISTINCT r.day {source} ORDER BY 1", values)]
 
 
 def cards_answered_on(conn: sqlite3.Connection, deck_ids: Sequence[int] | None, day: int) -> int:
-    where, values = _decks("card_id IN (SELECT id FROM cards WHERE deck_id IN ({}))", deck_ids)
+    source, values = _answers(deck_ids)
     (count,) = conn.execute(
-        f"SELECT count(DISTINCT card_id) FROM reviews WHERE day = ? {where}", (day, *values)
+        f"SELECT count(DISTINCT r.card_id) {source} AND r.day = ?", (*values, day)
     ).fetchone()
     return int(count)
+
+
+def _answers(deck_ids: Sequence[int] | None) -> tuple[str, tuple[Any, ...]]:
+    """The answers (`r`) of every card, through the day-and-tally index, or of these decks'
+    cards, through their cards' (one walk of each card's answers, never a probe per answer):
+    a FROM clause ending in a WHERE that more conditions join with AND."""
+    if deck_ids is None:
+        return "FROM reviews r INDEXED BY ix_reviews_day_tally WHERE 1", ()
+    return (
+        "FROM cards c INDEXED BY ix_cards_browse JOIN reviews r INDEXED BY"
+        " ix_reviews_card_day_tally ON r.card_id = c.id"
+        f" WHERE c.deck_id IN ({', '.join('?' * len(deck_ids))})",
+        tuple(deck_ids),
+    )
 
 
 def due_days(

@@ -121,13 +121,14 @@ class ReviewRow(SQLModel, table=True):
     __table_args__ = (
         Index("ix_reviews_anki_id", "anki_id", unique=True),
         Index("ix_reviews_day_tally", "day", "tally", "duration_ms", "card_id"),
+        Index("ix_reviews_card_day_tally", "card_id", "day", "tally", "duration_ms"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     card_id: int = Field(
         sa_column=Column(
-            Integer, ForeignKey("cards.id", ondelete="CASCADE"), nullable=False, index=True
-        )
+            Integer, ForeignKey("cards.id", ondelete="CASCADE"), nullable=False
+        )  # indexed with the day and tally (migration 9)
     )
     reviewed_at: int
     day: int = Field(index=True)
