@@ -40,6 +40,7 @@ from studycards.store.rows import (
     SQLITE_INTEGERS,
     SUSPENDED,
     CardText,
+    ListedCard,
     ScheduledRow,
     draft_columns,
     draft_from,
@@ -97,26 +98,11 @@ def card_listing(
     for deck_id, settings in deck_tree(conn, deck).items():
         today = study_day(now, settings.rollover_hour)
         rows = conn.execute(
-            "SELECT id, front, state, due, interval, ease, reps, queue, buried_until"
+            "SELECT id, ?, front, state, due, interval, ease, reps, ?, queue, buried_until"
             " FROM cards WHERE deck_id = ?",
-            (deck_id,),
+            (settings.name, today.toordinal(), deck_id),
         )
-        listing += [
-            CardListing(
-                card_id,
-                settings.name,
-                front,
-                CardState(state),
-                from_day(due),
-                interval,
-                ease,
-                reps,
-                today,
-                queue == SUSPENDED,
-                from_day(buried),
-            )
-            for card_id, front, state, due, interval, ease, reps, queue, buried in rows
-        ]
+        listing += [ListedCard._make(row).listing() for row in rows]
     listing.sort(key=lambda card: (card.due is None, card.due or date.min, card.deck, card.id))
     return listing
 

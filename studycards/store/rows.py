@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 from studycards.model import (
     CardDraft,
+    CardListing,
     CardState,
     DeckSettings,
     LeechAction,
@@ -44,6 +45,29 @@ class ScheduledRow(NamedTuple):
 
 
 SCHEDULE_COLUMNS = ScheduledRow._fields[2:]
+
+
+class ListedCard(NamedTuple):
+    """A card as a listing (`cards`, a search) reads it, its deck's study day beside it."""
+
+    id: int
+    deck: str
+    front: str
+    state: int
+    due: int | None
+    interval: int
+    ease: float
+    reps: int
+    today: int  # ordinal
+    queue: int
+    buried_until: int | None
+
+    def listing(self) -> CardListing:
+        return CardListing(
+            self.id, self.deck, self.front, CardState(self.state), from_day(self.due),
+            self.interval, self.ease, self.reps, date.fromordinal(self.today),
+            self.queue == SUSPENDED, from_day(self.buried_until),
+        )  # fmt: skip
 
 
 class DeckColumns(NamedTuple):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date, datetime
+from datetime import datetime
 
 from studycards.convert import deck_fold, deck_name
 from studycards.model import CardListing, CardState, deck_ancestors, tag_name
@@ -32,7 +32,7 @@ from studycards.search import (
 )
 from studycards.store.decks import deck_tree
 from studycards.store.due import Day
-from studycards.store.rows import SUSPENDED, from_day
+from studycards.store.rows import SUSPENDED, ListedCard
 from studycards.text import printable
 
 # The page's cards are chosen, with their schedules, from the index ix_cards_browse alone (a
@@ -100,22 +100,7 @@ def search_cards(
     params += [-1 if limit is None else limit, offset]
     conn.create_function("search_has_tag", 2, _has_tag, deterministic=True)
     rows = conn.execute(_SELECT.format(where=where), params)
-    return [
-        CardListing(
-            card_id,
-            name,
-            front,
-            CardState(state),
-            from_day(due),
-            interval,
-            ease,
-            reps,
-            date.fromordinal(today),
-            queue == SUSPENDED,
-            from_day(buried),
-        )
-        for card_id, name, front, state, due, interval, ease, reps, today, queue, buried in rows
-    ]
+    return [ListedCard._make(row).listing() for row in rows]
 
 
 def fts_string(text: str, prefix: bool) -> str:
