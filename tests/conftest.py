@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from studycards.collection.reviewing import StudySession
+from studycards.model import Grade
+
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
 LOCAL = timezone(timedelta(hours=1))  # a fixed "user time zone", so days never depend on CI
@@ -31,6 +34,20 @@ def seeds(tmp_path: Path) -> Path:
     folder = tmp_path / "notes"
     shutil.copytree(DATA, folder)
     return folder
+
+
+def study(db_path: Path, now: datetime, *grades: Grade, duration_ms: int = 6000) -> list:
+    """Answer a session's next cards at `now`, one per grade (cards answered Again come back
+    last: they are not reached); the cards shown."""
+    session = StudySession(db_path, None, now)
+    shown = []
+    for grade in grades:
+        card = session.next_card(now)
+        assert card is not None
+        session.answer(card.queued, grade, now, duration_ms)
+        shown.append(card)
+    session.close()
+    return shown
 
 
 def rows(db_path: Path, sql: str, *args: object) -> list[tuple]:

@@ -34,7 +34,7 @@ from studycards.store.db import writing
 from studycards.store.reviews import answer_card
 from studycards.tui.app import make_app
 from studycards.tui.screens.dialogs import ConfirmDialog
-from tests.conftest import rows
+from tests.conftest import rows, study
 from tests.test_anki_pull import replayed_equals_stored
 from tests.test_cli import invoke
 from tests.tui.conftest import notes
@@ -148,14 +148,6 @@ def phone(tmp_path, synced) -> Iterator[Phone]:
     device.col.close()
 
 
-def answer_in_studycards(db_path, now, *grades: Grade) -> None:
-    session = StudySession(db_path, None, now)
-    for grade in grades:
-        shown = session.next_card(now)
-        assert shown is not None
-        session.answer(shown.queued, grade, now, 4000)
-
-
 def sync(db_path, now, *args: str):
     result = invoke(db_path, now, "anki", "sync", *args)
     assert result.exit_code == 0, result.output
@@ -241,7 +233,7 @@ def test_answers_made_on_the_phone_come_back_and_reschedule_once(db_path, now, p
 
 
 def test_answers_made_in_studycards_reach_the_phone(db_path, now, phone):
-    answer_in_studycards(db_path, now, Grade.GOOD, Grade.EASY)
+    study(db_path, now, Grade.GOOD, Grade.EASY, duration_ms=4000)
 
     result = sync(db_path, now)
 
@@ -288,7 +280,7 @@ def test_when_both_sides_answered_a_card_both_logs_decide(db_path, now, phone):
 def test_a_sync_killed_half_way_loses_and_doubles_nothing(db_path, now, phone, home, step):
     phone.answer(3, 1)
     phone.sync()
-    answer_in_studycards(db_path, now, Grade.GOOD, Grade.AGAIN, Grade.EASY)
+    study(db_path, now, Grade.GOOD, Grade.AGAIN, Grade.EASY, duration_ms=4000)
     env = os.environ | {
         "XDG_CONFIG_HOME": str(home / "config"),
         "XDG_DATA_HOME": str(home / "data"),
@@ -465,7 +457,7 @@ def test_a_note_type_changed_on_the_phone_still_takes_studycards_notes(db_path, 
     (seeds / "new.md").write_text("---\nid: 9\nquestion: Added later?\nanswer: Yes.\n---\n")
     later = now + timedelta(seconds=5)
     assert invoke(db_path, later, "import", str(seeds)).exit_code == 0
-    answer_in_studycards(db_path, later, Grade.GOOD)
+    study(db_path, later, Grade.GOOD, duration_ms=4000)
 
     first = sync(db_path, later, "--yes")
 
@@ -519,7 +511,7 @@ def card_id_of(db_path, phone: Phone, anki_card: int) -> int:
 def test_neither_password_nor_key_is_written_or_shown(db_path, now, phone, home):
     phone.answer(3)
     phone.sync()
-    answer_in_studycards(db_path, now, Grade.GOOD)
+    study(db_path, now, Grade.GOOD, duration_ms=4000)
     shown = sync(db_path, now).output
     credentials = home / "config" / "studycards" / "anki-sync.json"
     key = json.loads(credentials.read_text())["key"]

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from studycards.collection.importing import ImportTarget, import_sources
-from studycards.collection.reviewing import StudySession
 from studycards.errors import PresetError
 from studycards.model import DeckSettings, Grade, LeechAction
 from studycards.scheduler.states import is_leech
@@ -17,7 +16,7 @@ from studycards.sources.presets import load_preset
 from studycards.store.db import writing
 from studycards.store.reviews import answer_card, undo_answer
 from studycards.tui.app import make_app
-from tests.conftest import rows
+from tests.conftest import rows, study
 from tests.test_cli import invoke
 from tests.tui.conftest import notes, settle
 
@@ -85,11 +84,7 @@ def test_a_reimport_keeps_the_tag(db_path, seeds, now):
 async def test_the_review_screen_says_so(db_path, seeds, now):
     deck = DeckSettings("Oncology", leech_threshold=1)
     import_sources(db_path, [ImportTarget((seeds,), "Oncology", deck)], now - timedelta(days=9))
-    session = StudySession(db_path, None, now - timedelta(days=9))
-    shown = session.next_card(now - timedelta(days=9))
-    assert shown is not None
-    session.answer(shown.queued, Grade.EASY, now - timedelta(days=9), 3000)
-    session.close()
+    study(db_path, now - timedelta(days=9), Grade.EASY, duration_ms=3000)
     app = make_app(db_path, lambda: now, deck="Oncology")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)

@@ -8,24 +8,13 @@ from datetime import timedelta
 from textual.widgets import Static
 
 from studycards.collection.importing import ImportTarget, import_sources
-from studycards.collection.reviewing import StudySession
 from studycards.collection.stats import _streaks, collection_stats
 from studycards.model import CardStates, DeckSettings, Grade
 from studycards.tui.app import make_app
 from studycards.tui.screens.stats import StatsScreen
-from tests.conftest import rows
+from tests.conftest import rows, study
 from tests.test_cli import invoke
 from tests.tui.conftest import settle
-
-
-def study(db_path, now, *grades: Grade) -> None:
-    """Answer the session's next cards (Again cards come back last: they are not reached)."""
-    session = StudySession(db_path, None, now)
-    for grade in grades:
-        shown = session.next_card(now)
-        assert shown is not None
-        session.answer(shown.queued, grade, now, 6000)
-    session.close()
 
 
 def test_a_week_of_study_in_figures(db_path, seeds, now):

@@ -9,11 +9,10 @@ from datetime import timedelta
 from rich.console import Console
 from textual.widgets import DataTable, Input, Static
 
-from studycards.collection.reviewing import StudySession
 from studycards.model import Grade
 from studycards.tui.app import make_app
 from studycards.tui.screens.browser import BrowserScreen
-from tests.conftest import rows
+from tests.conftest import rows, study
 from tests.tui.conftest import settle
 
 
@@ -51,11 +50,7 @@ async def test_slash_finds_cards_as_you_type(collection, clock):
 
 
 async def test_the_detail_pane_and_ctrl_s(collection, clock):
-    session = StudySession(collection, None, clock.now - timedelta(days=1))
-    shown = session.next_card(clock.now - timedelta(days=1))
-    assert shown is not None
-    session.answer(shown.queued, Grade.GOOD, clock.now - timedelta(days=1), 4000)
-    session.close()
+    (shown,) = study(collection, clock.now - timedelta(days=1), Grade.GOOD, duration_ms=4000)
     app = make_app(collection, clock)
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)

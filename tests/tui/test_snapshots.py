@@ -6,9 +6,9 @@ from __future__ import annotations
 import sqlite3
 from datetime import timedelta
 
-from studycards.collection.reviewing import StudySession
 from studycards.model import Grade
 from studycards.tui.app import make_app
+from tests.conftest import study
 from tests.tui.conftest import settle
 
 SIZE = (100, 30)
@@ -52,13 +52,7 @@ def test_stats(snap_compare, collection, clock):
     """A week of answers, then `t` on the deck list."""
     for days_ago, grades in ((6, (Grade.GOOD, Grade.AGAIN, Grade.EASY)), (2, (Grade.GOOD,)),
                              (0, (Grade.GOOD, Grade.HARD))):  # fmt: skip
-        moment = clock.now - timedelta(days=days_ago)
-        session = StudySession(collection, None, moment)
-        for grade in grades:
-            shown = session.next_card(moment)
-            assert shown is not None
-            session.answer(shown.queued, grade, moment, 7000)
-        session.close()
+        study(collection, clock.now - timedelta(days=days_ago), *grades, duration_ms=7000)
 
     async def open_stats(pilot) -> None:
         await settle(pilot)
