@@ -425,3 +425,51 @@ class CardDetails:
 
     card: CardDraft
     answers: tuple[PastAnswer, ...]
+
+
+# Custom study: sessions beyond today's due queue (Anki's "Custom study"). Those that
+# reschedule answer cards as a normal session does (early, for cards not yet due); a cram
+# logs its answers apart and changes no schedule.
+
+
+@dataclass(frozen=True, slots=True)
+class ExtraNew:
+    """Today's queue with `count` new cards more than the decks' daily limits leave."""
+
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewAhead:
+    """Review cards due within the next `days` study days (and those due already)."""
+
+    days: int
+
+
+@dataclass(frozen=True, slots=True)
+class Forgotten:
+    """A cram of the cards answered Again in the last `days` study days, today included."""
+
+    days: int
+
+
+@dataclass(frozen=True, slots=True)
+class Cram:
+    """A cram of the cards matching a search query."""
+
+    query: str
+
+
+@dataclass(frozen=True, slots=True)
+class Chosen:
+    """Cards picked by id (the browser's selection), studied now and rescheduled."""
+
+    card_ids: tuple[int, ...]
+
+
+CustomStudy = ExtraNew | ReviewAhead | Forgotten | Cram | Chosen
+
+
+def reschedules(plan: CustomStudy | None) -> bool:
+    """Whether a session's answers move schedules (a cram's do not: they are only logged)."""
+    return not isinstance(plan, Forgotten | Cram)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from types import FrameType
 
     from studycards.collection.reviewing import Released
+    from studycards.model import CustomStudy
 
 
 class _Commands(TyperGroup):
@@ -532,16 +533,40 @@ def evaluate_command(
         print_evaluation(evaluation)
 
 
+def _days_option(name: str, help: str, metavar: str = "DAYS") -> Any:
+    return typer.Option(name, help=help, metavar=metavar, min=1, max=36500)
+
+
 @app.command("review")
 def review_command(
     ctx: typer.Context,
     deck: Annotated[
         str | None, _deck_option("Go straight into this deck's session (with children).")
     ] = None,
+    extra_new: Annotated[
+        int | None, _days_option("--extra-new", "Today's queue with N more new cards.", "N")
+    ] = None,
+    ahead: Annotated[
+        int | None, _days_option("--ahead", "Review cards due within DAYS days, early.")
+    ] = None,
+    forgotten: Annotated[
+        int | None,
+        _days_option("--forgotten", "Cram cards answered Again in the last DAYS days."),
+    ] = None,
+    cram: Annotated[
+        str | None,
+        typer.Option(
+            "--cram",
+            help="Cram the cards matching QUERY (as `cards --search`); schedules stay as they are.",
+            metavar="QUERY",
+        ),
+    ] = None,
 ) -> None:
-    """Open the review TUI. It starts on the deck list, or with --deck in that deck's session."""
+    """Open the review TUI. It starts on the deck list, or with --deck in that deck's session;
+    with a custom study option, in that session (of every deck without --deck)."""
     from studycards.collection.browsing import check_readable, find_deck
 
+    plan = _custom_study(extra_new, ahead, forgotten, cram)
     collection = ctx.obj["collection"]
     check_readable(collection)  # a missing or foreign collection is refused before the TUI
     if deck is not None:
@@ -551,10 +576,30 @@ def review_command(
     from studycards.tui.app import make_app
 
     sync = sync_places(collection) if engine_installed() else None
-    tui = make_app(collection, ctx.obj["clock"], deck, sync)
+    tui = make_app(collection, ctx.obj["clock"], deck, sync, plan)
     tui.run()
     if tui.return_code:  # the app failed (Textual has shown why): no exit status of success
         raise typer.Exit(tui.return_code)
+
+
+def _custom_study(
+    extra_new: int | None, ahead: int | None, forgotten: int | None, cram: str | None
+) -> CustomStudy | None:
+    """The one custom study the options ask for (None: today's queue); a malformed --cram
+    query is refused here, before the TUI starts."""
+    from studycards.model import Cram, ExtraNew, Forgotten, ReviewAhead
+    from studycards.search import parse_query
+
+    plans: list[CustomStudy] = []
+    for days, plan in ((extra_new, ExtraNew), (ahead, ReviewAhead), (forgotten, Forgotten)):
+        if days is not None:
+            plans.append(plan(days))
+    if cram is not None:
+        parse_query(cram)
+        plans.append(Cram(cram))
+    if len(plans) > 1:
+        raise StudycardsError("choose one of --extra-new, --ahead, --forgotten and --cram")
+    return plans[0] if plans else None
 
 
 def main(obj: dict[str, Any] | None = None) -> None:

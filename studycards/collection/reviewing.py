@@ -22,14 +22,17 @@ from studycards.errors import StudycardsError
 from studycards.model import (
     CardDraft,
     CardListing,
+    CustomStudy,
+    ExtraNew,
     Grade,
     LeechAction,
     Outlook,
     ReviewLog,
     Schedule,
+    reschedules,
 )
 from studycards.scheduler.day import next_day_start, study_day
-from studycards.scheduler.queue import QueuedCard, ReviewQueue
+from studycards.scheduler.queue import CRAM_DELAYS, QueuedCard, ReviewQueue
 from studycards.scheduler.replay import with_memory
 from studycards.scheduler.states import preview
 from studycards.store.cards import card_listing, card_text
@@ -52,6 +55,11 @@ class ShownCard:
     at: datetime
     today: date  # the study day of the card's deck at `at`
     counts: tuple[int, int, int]  # new, learning, review still to show, this card included
+    crammed: bool = False  # a cram's card: no button moves its schedule
+
+    def cram_delay(self, grade: Grade) -> timedelta | None:
+        """In a cram, how soon `grade` shows the card again (None: it leaves the session)."""
+        return CRAM_DELAYS.get(grade)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,11 +87,12 @@ class _Done:
 
 @dataclass
 class StudySession:
-    """Today's session over `deck` (None: every deck)."""
+    """Today's session over `deck` (None: every deck), or with `plan` a custom study of it."""
 
     db_path: Path
     deck: str | None
     started: datetime
+    plan: CustomStudy | None = None
     queue: ReviewQueue = field(init=False)
     _done: list[_Done] = field(init=False, default_factory=list)
     _engine: Writer | None = field(init=False, default=None)
@@ -94,10 +103,25 @@ class StudySession:
             self._conn = connect(self.db_path, create=False)
             try:
                 self.decks = deck_tree(self._conn, self.deck)
-                self.queue = load_queue(self._conn, self.decks, self.started)
+                self.queue = self._load_queue()
             except BaseException:
                 self._conn.close()
                 raise
+
+    def _load_queue(self) -> ReviewQueue:
+        from studycards.store.custom import custom_queue
+
+        match self.plan:
+            case None | ExtraNew():
+                extra = self.plan.count if self.plan else 0
+                return load_queue(self._conn, self.decks, self.started, extra)
+            case _:
+                return custom_queue(self._conn, self.deck, self.decks, self.started, self.plan)
+
+    @property
+    def crams(self) -> bool:
+        """Whether answers are only logged, schedules kept (a cram)."""
+        return not reschedules(self.plan)
 
     def next_card(self, now: datetime) -> ShownCard | None:
         """The card to show now, or None when the session is over."""
@@ -111,12 +135,18 @@ class StudySession:
         settings = self.decks[queued.deck_id]
         today = study_day(now, settings.rollover_hour)
         with translated(self.db_path):
-            schedule = with_memory(
-                queued.schedule, lambda: card_answers(self._conn, queued.id), settings.parameters
-            )
             text = card_text(self._conn, queued.id)
-        outcomes = preview(schedule, now, today, settings)
-        return ShownCard(queued, text, outcomes, now, today, self.queue.counts())
+            if self.crams:  # every button leaves the schedule as it is
+                outcomes = dict.fromkeys(Grade, queued.schedule)
+            else:
+                schedule = with_memory(
+                    queued.schedule,
+                    lambda: card_answers(self._conn, queued.id),
+                    settings.parameters,
+                )
+                outcomes = preview(schedule, now, today, settings)
+        counts = self.queue.counts()
+        return ShownCard(queued, text, outcomes, now, today, counts, self.crams)
 
     def answer(
         self,
@@ -129,9 +159,13 @@ class StudySession:
         """Commit the answer, then move the queue on. `today`: the study day the answer counts
         for, the one its buttons were previewed on (`ShownCard.today`) even when the day has
         rolled over since; None: the day of `now`. What was done if the answer made the card a
-        leech (tagged, and suspended unless its deck's `leech_action` is "tag"), else None."""
+        leech (tagged, and suspended unless its deck's `leech_action` is "tag"), else None.
+        A cram's answer is only logged, and Again or Hard show the card again shortly."""
         from studycards.store.reviews import answer_card, undo_answer
 
+        if self.crams:
+            self._cram(card, grade, now, duration_ms, today)
+            return None
         with self._write() as session:
             log = answer_card(session, card.id, grade, now, duration_ms, today)
         undo = functools.partial(undo_answer, review_id=log.id)
@@ -142,6 +176,19 @@ class StudySession:
         else:
             self.queue.settle(card.id, log.after, next_day_start(now, settings.rollover_hour))
         return settings.leech_action if log.leech else None
+
+    def _cram(
+        self, card: QueuedCard, grade: Grade, now: datetime, duration_ms: int, today: date | None
+    ) -> None:
+        from studycards.store.custom import log_cram, undo_cram
+
+        today = today or study_day(now, self.decks[card.deck_id].rollover_hour)
+        with self._write() as session:
+            answer_id = log_cram(session, card.id, grade, now, today, duration_ms)
+        log = ReviewLog(answer_id, card.id, now, grade, card.schedule, card.schedule, duration_ms)
+        undo = functools.partial(undo_cram, answer_id=answer_id)
+        self._done.append(_Done(card.id, self.queue.copy(), undo, log))
+        self.queue.crammed(card.id, grade, now)
 
     def undo(self, now: datetime) -> ShownCard | None:
         """Take back this session's last answer, suspend or bury and show that card again

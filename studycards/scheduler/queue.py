@@ -8,10 +8,15 @@ straight away while any other card is waiting.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
-from studycards.model import CardState, Schedule
+from studycards.model import CardState, Grade, Schedule
+
+# A cram (an answer that moves no schedule) shows a card Again or Hard again after these
+# delays, as Anki's preview of a filtered deck does; Good and Easy take it out of the session.
+CRAM_DELAYS = {Grade.AGAIN: timedelta(minutes=1), Grade.HARD: timedelta(minutes=10)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +34,21 @@ class ReviewQueue:
     reviews: list[QueuedCard] = field(default_factory=list)
     new: list[QueuedCard] = field(default_factory=list)
     last_shown: int | None = None
+
+    @classmethod
+    def of(cls, cards: Iterable[QueuedCard]) -> ReviewQueue:
+        """A session over chosen cards, each in its state's list."""
+        queue = cls()
+        lists = {CardState.NEW: queue.new, CardState.LEARNING: queue.learning}
+        for card in cards:
+            lists.get(card.schedule.state, queue.reviews).append(card)
+        queue.sort()
+        return queue
+
+    def sort(self) -> None:
+        """Reviews most overdue first, new cards oldest first (learning cards go by time)."""
+        self.reviews.sort(key=lambda card: (card.schedule.due or date.min, card.id))
+        self.new.sort(key=lambda card: card.id)
 
     def counts(self) -> tuple[int, int, int]:
         """(new, learning, review) cards still to show."""
@@ -52,6 +72,15 @@ class ReviewQueue:
         today = after.redrill_at is None or after.redrill_at < day_ends
         if queued is not None and after.state is CardState.LEARNING and today:
             self.learning.append(replace(queued, schedule=after))
+
+    def crammed(self, card_id: int, grade: Grade, now: datetime) -> None:
+        """After a cram answer: the card leaves the session, or shows again after its grade's
+        delay (in the learning list, which orders by that time)."""
+        queued = self.drop(card_id)
+        delay = CRAM_DELAYS.get(grade)
+        if queued is not None and delay is not None:
+            again = replace(queued.schedule, redrill_at=now + delay)
+            self.learning.append(replace(queued, schedule=again))
 
     def drop(self, card_id: int) -> QueuedCard | None:
         """Take a card out of the session (answered, suspended, buried)."""

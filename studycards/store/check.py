@@ -126,6 +126,12 @@ _INVARIANTS = (
         (f"DELETE FROM reviews WHERE {_ORPHAN}",),
     ),
     _Invariant(
+        "crammed answers of cards that are gone",
+        "delete them",
+        f"SELECT count(*) FROM cram_answers WHERE {_ORPHAN}",
+        (f"DELETE FROM cram_answers WHERE {_ORPHAN}",),
+    ),
+    _Invariant(
         "cached HTML of cards that are gone",
         "delete it",
         f"SELECT count(*) FROM html_cache WHERE {_ORPHAN}",

@@ -104,10 +104,12 @@ def _answered_today(
 
 
 def load_queue(
-    conn: sqlite3.Connection, decks: dict[int, DeckSettings], now: datetime
+    conn: sqlite3.Connection, decks: dict[int, DeckSettings], now: datetime, extra_new: int = 0
 ) -> ReviewQueue:
-    """Today's re-drills, due reviews and new cards of `decks`, within each deck's limits."""
+    """Today's re-drills, due reviews and new cards of `decks`, within each deck's limits, and
+    `extra_new` new cards more (the oldest of those the limits leave out)."""
     queue = ReviewQueue()
+    beyond: list[QueuedCard] = []
     done = _answered_today(conn, decks, now)
     for deck_id, settings in decks.items():
         today = Day.of(now, settings.rollover_hour)
@@ -117,9 +119,11 @@ def load_queue(
         )
         queue.learning += fetch_showing(conn, deck_id, CardState.LEARNING, today, -1)
         queue.reviews += fetch_showing(conn, deck_id, CardState.REVIEW, today, reviews_left)
-        queue.new += fetch_showing(conn, deck_id, CardState.NEW, today, new_left)
-    queue.reviews.sort(key=lambda card: (card.schedule.due or date.min, card.id))
-    queue.new.sort(key=lambda card: card.id)
+        fresh = fetch_showing(conn, deck_id, CardState.NEW, today, new_left + extra_new)
+        queue.new += fresh[:new_left]
+        beyond += fresh[new_left:]
+    queue.new += sorted(beyond, key=lambda card: card.id)[:extra_new]
+    queue.sort()
     return queue
 
 

@@ -293,6 +293,24 @@ def _add_leech_settings(conn: sqlite3.Connection) -> None:
     )
 
 
+def _add_cram_answers(conn: sqlite3.Connection) -> None:
+    """A cram's answers, in a table of their own: they move no schedule."""
+    _run_statements(
+        conn,
+        """
+        CREATE TABLE cram_answers (
+            id INTEGER NOT NULL PRIMARY KEY,
+            card_id INTEGER NOT NULL REFERENCES cards (id) ON DELETE CASCADE,
+            reviewed_at INTEGER NOT NULL,
+            day INTEGER NOT NULL,
+            grade INTEGER NOT NULL,
+            duration_ms INTEGER NOT NULL
+        );
+        CREATE INDEX ix_cram_answers_card_id ON cram_answers (card_id);
+        """,
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _create_tables,
     _add_card_titles,
@@ -304,4 +322,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     _add_card_search,
     _add_stats_indexes,
     _add_leech_settings,
+    _add_cram_answers,
 )

@@ -176,6 +176,24 @@ class ReviewRow(SQLModel, table=True):
     )
 
 
+class CramAnswerRow(SQLModel, table=True):
+    """One answer of a cram (migration 11): kept apart from `reviews`, so that no schedule,
+    replay, evaluation, stat or sync ever reads it as a scheduling answer."""
+
+    __tablename__ = "cram_answers"
+
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("cards.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    reviewed_at: int
+    day: int
+    grade: int
+    duration_ms: int
+
+
 def map_tables() -> None:
     """Map the tables now (SQLAlchemy does it on first use): a review warms up with this while
     the user reads the first card, so that the first answer is as quick as the others."""

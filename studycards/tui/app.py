@@ -11,7 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import HelpPanel
 
-from studycards.model import Clock
+from studycards.model import Clock, CustomStudy
 from studycards.text import printable
 from studycards.tui.messages import Failed
 from studycards.tui.screens.deck_list import DeckListScreen
@@ -30,15 +30,22 @@ class StudyApp(App[None]):
     ]
 
     def __init__(
-        self, db_path: Path, clock: Clock, deck: str | None = None, sync: SyncPlaces | None = None
+        self,
+        db_path: Path,
+        clock: Clock,
+        deck: str | None = None,
+        sync: SyncPlaces | None = None,
+        plan: CustomStudy | None = None,
     ) -> None:
         super().__init__()
         self.db_path, self.clock, self.deck, self.sync = db_path, clock, deck, sync
+        self.plan = plan
 
     def get_default_screen(self) -> DeckListScreen:
-        """The deck list, given the collection and the clock (and `deck` to open at once, and
-        where a sync keeps its things when Anki's engine is installed)."""
-        return DeckListScreen(self.db_path, self.clock, self.deck, self.sync)
+        """The deck list, given the collection and the clock (and `deck` or a custom study
+        `plan` to open at once, and where a sync keeps its things when Anki's engine is
+        installed)."""
+        return DeckListScreen(self.db_path, self.clock, self.deck, self.sync, self.plan)
 
     def on_failed(self, message: Failed) -> None:
         """Every failed library call ends here (its screen let the message bubble): the
@@ -76,7 +83,11 @@ class StudyApp(App[None]):
 
 
 def make_app(
-    db_path: Path, clock: Clock, deck: str | None = None, sync: SyncPlaces | None = None
+    db_path: Path,
+    clock: Clock,
+    deck: str | None = None,
+    sync: SyncPlaces | None = None,
+    plan: CustomStudy | None = None,
 ) -> StudyApp:
     """The one way to build the app, for the CLI, pilot tests and snapshots alike."""
-    return StudyApp(db_path, clock, deck, sync)
+    return StudyApp(db_path, clock, deck, sync, plan)

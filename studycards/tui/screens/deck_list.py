@@ -22,7 +22,7 @@ from textual.worker import get_current_worker
 
 from studycards.collection.browsing import deck_overview
 from studycards.errors import StudycardsError
-from studycards.model import Clock
+from studycards.model import Clock, CustomStudy
 from studycards.text import plural, printable
 from studycards.tui.charts import today_line
 from studycards.tui.messages import DeckExported, DecksLoaded, Failed, Synced, reported
@@ -69,6 +69,7 @@ def add_columns(table: DataTable[Text], rows: Sequence[tuple[Text, ...]]) -> Non
 class DeckListScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "study", "Study", priority=True),
+        Binding("c", "custom_study", "Custom study"),
         Binding("x", "export", "Export to Anki"),
         Binding("s", "sync", "Sync with Anki"),
         Binding("t", "stats", "Stats"),
@@ -77,12 +78,19 @@ class DeckListScreen(Screen[None]):
     ]
 
     def __init__(
-        self, db_path: Path, clock: Clock, deck: str | None = None, sync: SyncPlaces | None = None
+        self,
+        db_path: Path,
+        clock: Clock,
+        deck: str | None = None,
+        sync: SyncPlaces | None = None,
+        plan: CustomStudy | None = None,
     ) -> None:
-        """`deck`: open that deck's session at once (`studycards review --deck`); `sync`: where
-        a sync keeps its things (None: no sync key, Anki's engine is not installed)."""
+        """`deck`: open that deck's session at once (`studycards review --deck`); `plan`: open
+        that custom study at once, of `deck` (None: every deck); `sync`: where a sync keeps its
+        things (None: no sync key, Anki's engine is not installed)."""
         super().__init__()
         self.db_path, self.clock, self.deck, self.sync = db_path, clock, deck, sync
+        self.plan = plan
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The sync key only where a sync can run."""
@@ -98,8 +106,8 @@ class DeckListScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._load()
-        if self.deck is not None:
-            self._study(self.deck)
+        if self.deck is not None or self.plan is not None:
+            self._study(self.deck, self.plan)
 
     def action_refresh(self) -> None:
         self._load()
@@ -150,10 +158,24 @@ class DeckListScreen(Screen[None]):
         if deck is not None:
             self._study(deck)
 
-    def _study(self, deck: str) -> None:
+    def _study(self, deck: str | None, plan: CustomStudy | None = None) -> None:
         from studycards.tui.screens.review import ReviewScreen
 
-        self.app.push_screen(ReviewScreen(self.db_path, self.clock, deck), self._reviewed)
+        self.app.push_screen(ReviewScreen(self.db_path, self.clock, deck, plan), self._reviewed)
+
+    def action_custom_study(self) -> None:
+        """Ask what to study beyond today's queue, then study it."""
+        from studycards.tui.screens.custom_study import CustomStudyDialog
+
+        deck = self._highlighted()
+        if deck is None:
+            return
+
+        def chosen(plan: CustomStudy | None) -> None:
+            if plan is not None:
+                self._study(deck, plan)
+
+        self.app.push_screen(CustomStudyDialog(deck), chosen)
 
     def _reviewed(self, _: None) -> None:
         """Back from a session: its answers changed the counts."""

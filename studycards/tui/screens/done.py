@@ -7,6 +7,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Vertical
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -41,13 +42,15 @@ class DoneScreen(Screen[str]):
         Binding("u", "undo", "Undo"),
     ]
 
-    def __init__(self, summary: SessionSummary) -> None:
+    def __init__(self, summary: SessionSummary, title: str | None = None) -> None:
+        """`title`: what was done (None: the day's studying)."""
         super().__init__()
         self.summary = summary
+        self.heading = title or "Congratulations, you are done for today."
 
     def compose(self) -> ComposeResult:
         with Center(), Vertical(id="done"):
-            yield Static("Congratulations, you are done for today.", id="done-title")
+            yield Static(Content(self.heading), id="done-title")
             yield Static(describe(self.summary), id="done-summary")
         yield Footer()
 

@@ -24,7 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from studycards.collection.reviewing import ShownCard, StudySession
-from studycards.model import Clock, Grade, LeechAction
+from studycards.model import Clock, CustomStudy, Grade, LeechAction
 from studycards.text import printable
 from studycards.tui.messages import (
     CardAnswered,
@@ -35,6 +35,7 @@ from studycards.tui.messages import (
     SessionOpened,
     reported,
 )
+from studycards.tui.screens.custom_study import plan_label
 from studycards.tui.widgets.card_view import CardView
 from studycards.tui.widgets.grade_bar import GRADE_KEYS, GradeBar
 
@@ -62,9 +63,12 @@ class ReviewScreen(Screen[None]):
     watcher sets. A `var`, not a `reactive`: the class change repaints what it changes, where
     a reactive would repaint the whole screen too (10 ms more a card)."""
 
-    def __init__(self, db_path: Path, clock: Clock, deck: str | None) -> None:
+    def __init__(
+        self, db_path: Path, clock: Clock, deck: str | None, plan: CustomStudy | None = None
+    ) -> None:
+        """`plan`: a custom study of the deck (None: today's due queue)."""
         super().__init__()
-        self.db_path, self.clock, self.deck = db_path, clock, deck
+        self.db_path, self.clock, self.deck, self.plan = db_path, clock, deck, plan
         self.session: StudySession | None = None
         self.card: ShownCard | None = None  # the card to grade; None while none is
         self.shown_at: datetime | None = None
@@ -79,7 +83,7 @@ class ReviewScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#status", Static).update(Content(printable(self.deck or "All decks")))
+        self.query_one("#status", Static).update(Content(self._title(printable(self.deck or ""))))
         self._open()
 
     def watch_revealed(self, revealed: bool) -> None:
@@ -94,7 +98,7 @@ class ReviewScreen(Screen[None]):
         """Open the session and read the first card: on a large collection, reading the
         queue takes a moment the screen must not freeze for."""
         with reported(self, "Deck not opened"):
-            session = StudySession(self.db_path, self.deck, self.clock())
+            session = StudySession(self.db_path, self.deck, self.clock(), self.plan)
             if not self.post_message(SessionOpened(session)):  # the screen left meanwhile
                 session.close()
                 return
@@ -156,6 +160,11 @@ class ReviewScreen(Screen[None]):
 
     # Handlers: the only code that changes the screen.
 
+    def _title(self, deck: str) -> str:
+        """The deck (every deck for ""), and the custom study it is in."""
+        deck = deck or "All decks"
+        return deck if self.plan is None else f"{deck} · {plan_label(self.plan)}"
+
     def on_session_opened(self, message: SessionOpened) -> None:
         self.session = message.session
 
@@ -172,7 +181,7 @@ class ReviewScreen(Screen[None]):
             Content.from_markup(
                 f"[b]$deck[/]   [$primary]{new} new[/] · [$error]{learning} learning[/]"
                 f" · [$success]{review} review[/]",
-                deck=printable(text.deck),
+                deck=self._title(printable(text.deck)),
             )
         )
         self.query_one(CardView).show(text)
@@ -199,7 +208,12 @@ class ReviewScreen(Screen[None]):
 
         self.busy = False
         self.card = None
-        self.app.push_screen(DoneScreen(message.summary), self._after_done)
+        if self.plan is not None and (self.session is None or not self.session.can_undo):
+            self.notify(f"No cards to study: {plan_label(self.plan)}", timeout=5)
+            self.dismiss(None)
+            return
+        title = None if self.plan is None else f"Custom study done: {plan_label(self.plan)}."
+        self.app.push_screen(DoneScreen(message.summary, title), self._after_done)
 
     def on_failed(self, message: Failed) -> None:
         """Ready for the next key; the card on screen (if any) is still the one to grade. The

@@ -63,9 +63,14 @@ class GradeBar(Horizontal):
             yield button
 
     def label(self, card: ShownCard) -> None:
-        """Each button with the interval it would give, from the scheduler's own preview."""
+        """Each button with the interval it would give, from the scheduler's own preview; in
+        a cram, how soon the card shows again, or "done"."""
         for grade, key, name in GRADE_KEYS:
-            when = describe(card.outcomes[grade], card.at, card.today)
+            if card.crammed:
+                delay = card.cram_delay(grade)
+                when = "done" if delay is None else f"{delay.total_seconds() / 60:.0f}m"
+            else:
+                when = describe(card.outcomes[grade], card.at, card.today)
             self.query_one(f"#grade-{key}", Button).label = f"{key} {name} · {when}"
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -1,0 +1,128 @@
+"""Custom study in the collection: the cards of a session beyond today's due queue (reviews
+ahead, cards forgotten lately, a search, cards picked by id), and a cram's own log of answers.
+
+A session over chosen cards leaves out suspended cards and cards buried for today, as Anki's
+filtered decks do.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from studycards.errors import StudycardsError
+from studycards.model import (
+    CardState,
+    Chosen,
+    Cram,
+    DeckSettings,
+    Forgotten,
+    Grade,
+    ReviewAhead,
+)
+from studycards.scheduler.day import study_day
+from studycards.scheduler.queue import QueuedCard, ReviewQueue
+from studycards.search import parse_query
+from studycards.store.db import rows_in
+from studycards.store.rows import SUSPENDED, ScheduledRow, schedule_from, to_ms
+from studycards.store.search import search_cards
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+ChosenCards = ReviewAhead | Forgotten | Cram | Chosen
+
+
+def custom_queue(
+    conn: sqlite3.Connection,
+    deck: str | None,
+    decks: dict[int, DeckSettings],
+    now: datetime,
+    plan: ChosenCards,
+) -> ReviewQueue:
+    """The session of `plan` over `deck` and its children (`decks`, by id; None: every deck)."""
+    days = {deck_id: study_day(now, settings.rollover_hour) for deck_id, settings in decks.items()}
+    match plan:
+        case ReviewAhead(ahead):
+            ids = _due_within(conn, days, ahead)
+        case Forgotten(within):
+            ids = _forgotten(conn, days, within)
+        case Cram(query):
+            ids = [card.id for card in search_cards(conn, parse_query(query), now, deck)]
+        case Chosen(card_ids):
+            ids = list(card_ids)
+    return ReviewQueue.of(_studiable(conn, ids, days))
+
+
+def _due_within(conn: sqlite3.Connection, days: dict[int, date], ahead: int) -> list[int]:
+    """Review cards due on or before the study day `ahead` days after each deck's today."""
+    sql = f"SELECT id FROM cards WHERE deck_id = ? AND queue = {int(CardState.REVIEW)} AND due <= ?"
+    return [
+        card_id
+        for deck_id, today in days.items()
+        for (card_id,) in conn.execute(sql, (deck_id, (today + timedelta(days=ahead)).toordinal()))
+    ]
+
+
+def _forgotten(conn: sqlite3.Connection, days: dict[int, date], within: int) -> list[int]:
+    """Cards answered Again on one of the last `within` study days of their deck."""
+    sql = (
+        "SELECT DISTINCT r.card_id FROM reviews r JOIN cards c ON c.id = r.card_id"
+        " WHERE c.deck_id = ? AND r.grade = ? AND r.day > ?"
+    )
+    return [
+        card_id
+        for deck_id, today in days.items()
+        for (card_id,) in conn.execute(sql, (deck_id, int(Grade.AGAIN), today.toordinal() - within))
+    ]
+
+
+def _studiable(
+    conn: sqlite3.Connection, card_ids: Sequence[int], days: dict[int, date]
+) -> list[QueuedCard]:
+    """Those of `card_ids` in the session's decks that are neither suspended nor buried."""
+    sql = (
+        f"SELECT {', '.join(ScheduledRow._fields)}, queue, buried_until FROM cards"
+        " WHERE id IN ({marks})"
+    )
+    cards: list[QueuedCard] = []
+    for *columns, queue, buried_until in rows_in(conn, sql, list(dict.fromkeys(card_ids))):
+        row = ScheduledRow._make(columns)
+        today = days.get(row.deck_id)
+        if today is None or queue == SUSPENDED:
+            continue
+        if buried_until is not None and buried_until > today.toordinal():
+            continue
+        cards.append(QueuedCard(row.id, row.deck_id, schedule_from(row)))
+    return cards
+
+
+def log_cram(
+    session: Session, card_id: int, grade: Grade, now: datetime, today: date, duration_ms: int
+) -> int:
+    """Log a cram's answer (the card's schedule stays as it is); its id, for undo."""
+    from studycards.store.tables import CramAnswerRow
+
+    row = CramAnswerRow(
+        card_id=card_id,
+        reviewed_at=to_ms(now),
+        day=today.toordinal(),
+        grade=int(grade),
+        duration_ms=duration_ms,
+    )
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    return row.id
+
+
+def undo_cram(session: Session, answer_id: int) -> None:
+    """Take a cram's answer out of its log."""
+    from studycards.store.tables import CramAnswerRow
+
+    row = session.get(CramAnswerRow, answer_id)
+    if row is None:
+        raise StudycardsError(f"no crammed answer with id {answer_id} to undo")
+    session.delete(row)

@@ -1,0 +1,197 @@
+"""Custom study: extra new cards, reviewing ahead, cards forgotten lately, a cram over a search
+and cards chosen by id. Sessions that reschedule answer as a normal session does; a cram logs
+its answers apart and leaves every schedule (and the review log) as it was."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from studycards.collection.importing import ImportTarget, import_sources
+from studycards.collection.reviewing import StudySession
+from studycards.collection.scheduling import reschedule
+from studycards.model import (
+    Chosen,
+    Cram,
+    CustomStudy,
+    DeckSettings,
+    ExtraNew,
+    Forgotten,
+    Grade,
+    ReviewAhead,
+)
+from studycards.store.db import writing
+from studycards.store.reviews import answer_card
+from tests.conftest import rows, study
+from tests.test_cli import invoke
+
+SCHEDULES = "SELECT * FROM cards ORDER BY id"
+
+
+@pytest.fixture
+def collection(db_path, seeds, now):
+    """The seeds' 6 new cards in a deck that allows 2 new cards a day."""
+    deck = DeckSettings("Oncology", new_per_day=2)
+    import_sources(db_path, [ImportTarget((seeds,), "Oncology", deck)], now)
+    return db_path
+
+
+def session_cards(db_path, now, plan: CustomStudy | None) -> list[int]:
+    """The ids a session shows, in order, answering each Good (a cram's Good ends a card)."""
+    session = StudySession(db_path, None, now, plan)
+    shown = []
+    while (card := session.next_card(now)) is not None:
+        shown.append(card.queued.id)
+        session.answer(card.queued, Grade.EASY, now, 1000)
+    session.close()
+    return shown
+
+
+def answer(db_path, card_id, grade, at) -> None:
+    with writing(db_path) as session:
+        answer_card(session, card_id, grade, at, 1000)
+
+
+def test_extra_new_cards_go_beyond_the_daily_limit(collection, now):
+    session = StudySession(collection, None, now, ExtraNew(3))
+    assert session.queue.counts() == (5, 0, 0)
+    session.close()
+    assert len(session_cards(collection, now, ExtraNew(10))) == 6  # only 6 cards there are
+    assert session_cards(collection, now, None) == []  # the day's limit is spent
+
+
+def test_extra_new_counts_the_new_cards_answered_today(collection, now):
+    study(collection, now, Grade.EASY)  # one of today's 2
+    assert StudySession(collection, None, now, ExtraNew(1)).queue.counts() == (2, 0, 0)
+
+
+def test_review_ahead_answers_cards_early_and_reschedules_them(collection, now):
+    session_cards(collection, now, ExtraNew(4))  # every card Easy: due tomorrow
+    tomorrow = (now + timedelta(days=1)).date().toordinal()
+    assert {due for (due,) in rows(collection, "SELECT due FROM cards")} == {tomorrow}
+    assert session_cards(collection, now, None) == []
+    later = now + timedelta(minutes=5)
+    assert session_cards(collection, later, ReviewAhead(1)) == [1, 2, 3, 4, 5, 6]
+    later = {due for (due,) in rows(collection, "SELECT due FROM cards")}
+    assert min(later) > tomorrow  # answered, so moved on
+    assert rows(collection, "SELECT count(*) FROM reviews") == [(12,)]
+
+
+def test_review_ahead_reaches_only_as_far_as_asked(collection, now):
+    session_cards(collection, now, ExtraNew(4))  # due tomorrow
+    answer(collection, 1, Grade.EASY, now + timedelta(days=1))  # then due 6 days after that
+    ahead = now + timedelta(days=1, minutes=5)
+    for days, ids in ((5, [2, 3, 4, 5, 6]), (6, [1, 2, 3, 4, 5, 6])):
+        session = StudySession(collection, None, ahead, ReviewAhead(days))
+        assert sorted(card.id for card in session.queue.reviews) == ids
+        session.close()
+
+
+def test_forgotten_crams_the_cards_answered_again_lately(collection, now):
+    earlier = now - timedelta(days=3)
+    answer(collection, 1, Grade.AGAIN, earlier)
+    answer(collection, 2, Grade.AGAIN, now)
+    answer(collection, 3, Grade.GOOD, now)
+    assert sorted(session_cards(collection, now, Forgotten(1))) == [2]
+    assert sorted(session_cards(collection, now, Forgotten(4))) == [1, 2]
+
+
+def test_a_cram_moves_no_schedule_and_logs_apart(collection, now):
+    study(collection, now, Grade.GOOD, Grade.AGAIN)
+    before = rows(collection, SCHEDULES)
+    reviews = rows(collection, "SELECT * FROM reviews")
+    session = StudySession(collection, None, now, Cram("deck:oncology"))
+    assert sum(session.queue.counts()) == 6
+    first = session.next_card(now)
+    assert first is not None and first.crammed
+    assert set(first.outcomes.values()) == {first.queued.schedule}  # no button moves it
+    session.answer(first.queued, Grade.AGAIN, now, 2000)  # back in a minute
+    shown = [session.next_card(now).queued.id for _ in range(5)]
+    assert first.queued.id not in shown
+    session.close()
+    assert rows(collection, SCHEDULES) == before
+    assert rows(collection, "SELECT * FROM reviews") == reviews
+    assert rows(collection, "SELECT card_id, grade, duration_ms FROM cram_answers") == [
+        (first.queued.id, int(Grade.AGAIN), 2000)
+    ]
+    reschedule(collection)  # a replay of the log knows nothing of the cram
+    assert rows(collection, SCHEDULES) == before
+
+
+def test_a_cram_shows_again_and_hard_cards_again_later(collection, now):
+    session = StudySession(collection, None, now, Cram("is:new"))
+    card = session.next_card(now)
+    assert card is not None
+    session.answer(card.queued, Grade.HARD, now, 1000)
+    for _ in range(5):  # the others, answered Good: done
+        other = session.next_card(now)
+        assert other is not None and other.queued.id != card.queued.id
+        session.answer(other.queued, Grade.GOOD, now, 1000)
+    again = session.next_card(now)  # only it is left: shown at once (learn ahead)
+    assert again is not None and again.queued.id == card.queued.id
+    session.answer(again.queued, Grade.GOOD, now, 1000)
+    assert session.next_card(now) is None
+    assert session.summary(now).reviewed == 7
+    session.close()
+
+
+def test_undo_takes_a_crammed_answer_back(collection, now):
+    session = StudySession(collection, None, now, Cram("is:new"))
+    card = session.next_card(now)
+    assert card is not None
+    session.answer(card.queued, Grade.GOOD, now, 1000)
+    shown = session.undo(now)
+    assert shown is not None and shown.queued.id == card.queued.id and shown.crammed
+    assert rows(collection, "SELECT count(*) FROM cram_answers") == [(0,)]
+    assert session.queue.counts() == (6, 0, 0)
+    session.close()
+
+
+def test_chosen_cards_leave_out_suspended_and_buried_ones(collection, now):
+    session = StudySession(collection, None, now, Chosen((1, 2, 3, 4)))
+    first, second = session.next_card(now), None
+    assert first is not None
+    session.suspend(first.queued)
+    second = session.next_card(now)
+    assert second is not None
+    session.bury(second.queued, now)
+    session.close()
+    assert session_cards(collection, now, Chosen((1, 2, 3, 4, 99))) == [3, 4]
+    assert rows(collection, "SELECT count(*) FROM reviews") == [(2,)]  # rescheduled: logged
+
+
+def test_a_cram_of_one_deck_keeps_to_it(collection, tmp_path, now):
+    other = tmp_path / "bio"
+    other.mkdir()
+    (other / "cells.md").write_text("# Cells\n\n## What is a cell?\n\nThe unit of life.\n")
+    import_sources(collection, [ImportTarget((other,), "Bio", DeckSettings("Bio"))], now)
+    for deck, new in (("Bio", 1), ("Oncology", 6), (None, 7)):
+        session = StudySession(collection, deck, now, Cram("is:new"))
+        assert session.queue.counts() == (new, 0, 0)
+        session.close()
+
+
+def test_pruning_a_card_takes_its_crammed_answers(collection, seeds, now):
+    session = StudySession(collection, None, now, Cram("is:new"))
+    card = session.next_card(now)
+    session.answer(card.queued, Grade.GOOD, now, 1000)
+    session.close()
+    ((source,),) = rows(collection, "SELECT source FROM cards WHERE id = ?", card.queued.id)
+    Path(source).unlink()
+    summary = invoke(
+        collection, now, "import", str(seeds), "--deck", "Oncology", "--prune", "--yes"
+    )
+    assert summary.exit_code == 0, summary.output
+    assert rows(collection, "SELECT count(*) FROM cram_answers") == [(0,)]
+    assert invoke(collection, now, "check").exit_code == 0
+
+
+def test_the_cli_refuses_a_bad_query_and_two_sessions_at_once(collection, now):
+    bad = invoke(collection, now, "review", "--cram", "tag:(")
+    assert bad.exit_code == 1 and "error: bad search" in bad.output
+    both = invoke(collection, now, "review", "--ahead", "2", "--extra-new", "5")
+    assert both.exit_code == 1
+    assert "choose one of --extra-new, --ahead, --forgotten and --cram" in both.output
+    assert invoke(collection, now, "review", "--forgotten", "0").exit_code == 2
