@@ -195,3 +195,17 @@ def test_the_cli_refuses_a_bad_query_and_two_sessions_at_once(collection, now):
     assert both.exit_code == 1
     assert "choose one of --extra-new, --ahead, --forgotten and --cram" in both.output
     assert invoke(collection, now, "review", "--forgotten", "0").exit_code == 2
+
+
+def test_a_session_holds_at_most_so_many_cards_the_soonest_due(collection, now, monkeypatch):
+    monkeypatch.setattr("studycards.store.custom.MOST_CARDS", 2)
+    session_cards(collection, now, ExtraNew(4))  # due tomorrow
+    answer(collection, 1, Grade.EASY, now + timedelta(days=1))  # due 6 days later
+    answer(collection, 2, Grade.EASY, now + timedelta(days=1))
+    later = now + timedelta(days=1, minutes=5)
+    for plan in (ReviewAhead(10), Cram("is:review"), Chosen((1, 2, 3, 4))):
+        session = StudySession(collection, None, later, plan)
+        assert sum(session.queue.counts()) == 2, plan
+        if not isinstance(plan, Chosen):
+            assert [card.id for card in session.queue.reviews] == [3, 4], plan
+        session.close()

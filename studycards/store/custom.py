@@ -1,8 +1,8 @@
 """Custom study in the collection: the cards of a session beyond today's due queue (reviews
 ahead, cards forgotten lately, a search, cards picked by id), and a cram's own log of answers.
 
-A session over chosen cards leaves out suspended cards and cards buried for today, as Anki's
-filtered decks do.
+A session over chosen cards leaves out suspended cards and cards buried for today, and holds
+at most `MOST_CARDS`, the soonest due first, as Anki's filtered decks do.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from sqlmodel import Session
 
 ChosenCards = ReviewAhead | Forgotten | Cram | Chosen
+MOST_CARDS = 9999  # Anki's largest filtered deck: a session, not the whole collection
 
 
 def custom_queue(
@@ -50,20 +51,28 @@ def custom_queue(
         case Forgotten(within):
             ids = _forgotten(conn, days, within)
         case Cram(query):
-            ids = [card.id for card in search_cards(conn, parse_query(query), now, deck)]
+            found = search_cards(conn, parse_query(query), now, deck, limit=MOST_CARDS)
+            ids = [card.id for card in found]
         case Chosen(card_ids):
             ids = list(card_ids)
-    return ReviewQueue.of(_studiable(conn, ids, days))
+    return ReviewQueue.of(_studiable(conn, ids[:MOST_CARDS], days))
 
 
 def _due_within(conn: sqlite3.Connection, days: dict[int, date], ahead: int) -> list[int]:
-    """Review cards due on or before the study day `ahead` days after each deck's today."""
-    sql = f"SELECT id FROM cards WHERE deck_id = ? AND queue = {int(CardState.REVIEW)} AND due <= ?"
-    return [
-        card_id
+    """Review cards due on or before the study day `ahead` days after each deck's today, the
+    soonest due first."""
+    sql = (
+        f"SELECT due, id FROM cards WHERE deck_id = ? AND queue = {int(CardState.REVIEW)}"
+        " AND due <= ? ORDER BY due, id LIMIT ?"
+    )
+    due = [
+        row
         for deck_id, today in days.items()
-        for (card_id,) in conn.execute(sql, (deck_id, (today + timedelta(days=ahead)).toordinal()))
+        for row in conn.execute(
+            sql, (deck_id, (today + timedelta(days=ahead)).toordinal(), MOST_CARDS)
+        )
     ]
+    return [card_id for _, card_id in sorted(due)[:MOST_CARDS]]
 
 
 def _forgotten(conn: sqlite3.Connection, days: dict[int, date], within: int) -> list[int]:
