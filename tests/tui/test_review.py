@@ -48,8 +48,10 @@ async def test_reveal_then_grade_commits_and_moves_on(collection, clock):
         await pilot.press("3")  # grading before the answer shows does nothing
         await settle(pilot)
         assert rows(collection, "SELECT count(*) FROM reviews") == [(0,)]
+        assert app.screen.check_action("reveal", ())
         await pilot.press("space")
         assert app.screen.has_class("revealed")
+        assert not app.screen.check_action("reveal", ())  # "Show answer" leaves the footer
         clock.advance(seconds=7)
         await pilot.press("3")
         await settle(pilot)

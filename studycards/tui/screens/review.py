@@ -88,6 +88,11 @@ class ReviewScreen(Screen[None]):
 
     def watch_revealed(self, revealed: bool) -> None:
         self.set_class(revealed, "revealed")
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer drops "Show answer" once the answer shows (the buttons say 1-4)."""
+        return not (action == "reveal" and self.revealed)
 
     # Workers: each runs one library call and posts what it got, or `Failed`. Each is given a
     # description: Textual's default is the repr of the arguments, and a session's repr holds
