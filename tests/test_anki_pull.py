@@ -201,14 +201,14 @@ def test_an_answer_given_during_a_pull_waits_and_is_kept(db_path, phone, now, mo
 
     replaying = threading.Event()
 
-    def slow(answers, deck):
+    def slow(answers, deck, changes):
         replaying.set()
         time.sleep(0.5)  # the pull holds the write lock meanwhile
-        return replay_steps(answers, deck)
+        return replay_log(answers, deck, changes)
 
-    from studycards.scheduler.replay import replay_steps
+    from studycards.scheduler.replay import replay_log
 
-    monkeypatch.setattr(pulling, "replay_steps", slow)
+    monkeypatch.setattr(pulling, "replay_log", slow)
     later = now + timedelta(days=500)
     session = StudySession(db_path, None, later)
     shown = session.next_card(later)
