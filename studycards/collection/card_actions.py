@@ -13,9 +13,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from studycards.model import CardDraft
+from studycards.model import CardDraft, ManualChange
 from studycards.scheduler.day import study_day
-from studycards.scheduler.manual import ManualChange, parse_due_days
+from studycards.scheduler.manual import parse_due_days
 from studycards.store.db import opened
 from studycards.store.decks import deck_settings_by_id
 from studycards.store.manual import change_by_hand

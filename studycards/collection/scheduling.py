@@ -9,8 +9,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-from studycards.model import DeckSettings, Schedule
-from studycards.scheduler.manual import ManualChange
+from studycards.model import DeckSettings, ManualChange, Schedule
 from studycards.scheduler.replay import Answer, memory_of, replay, since_forgotten
 from studycards.store.cards import deck_schedules, set_schedules
 from studycards.store.db import opened

@@ -1,6 +1,6 @@
 """Schedules set by hand, as Anki's browser sets them: forget (the card is new again) and set
 due date (a review card due so many study days ahead). Each is a change the log keeps beside
-the answers (`ManualChange`), so that a replay of the log makes it again where it was made:
+the answers (`model.ManualChange`), so that a replay of the log makes it again where it was made:
 answers before a forget count for nothing after it, the answers after it start from new.
 
 Pure: the days a range gives a card are picked from the card and the day, never at random.
@@ -11,10 +11,10 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from studycards.errors import DueDaysError
-from studycards.model import CardState, Schedule, Sm2
+from studycards.model import CardState, ManualChange, Schedule, Sm2
 
 MAX_DAYS = 36500  # a hundred years, the longest interval a deck allows
 # `3`, `3-7`, either with `!`: digits and blanks are apart, so no repetition overlaps another
@@ -82,17 +82,8 @@ def set_due(schedule: Schedule, today: date, days: int, reset_interval: bool) ->
     )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
-class ManualChange:
-    """A schedule set by hand, as the log keeps it: at `at`, on the card's study day `day`;
-    `days` None is a forget, else a due date that many days after `day`."""
-
-    at: datetime
-    day: date
-    days: int | None = None
-    reset_interval: bool = False
-
-    def apply(self, schedule: Schedule) -> Schedule:
-        if self.days is None:
-            return forget(schedule)
-        return set_due(schedule, self.day, self.days, self.reset_interval)
+def changed(schedule: Schedule, change: ManualChange) -> Schedule:
+    """The schedule a change made by hand leaves."""
+    if change.days is None:
+        return forget(schedule)
+    return set_due(schedule, change.day, change.days, change.reset_interval)

@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from studycards.model import CardState, DeckSettings, Grade, Memory, Schedule
+from studycards.model import CardState, DeckSettings, Grade, ManualChange, Memory, Schedule
 from studycards.scheduler.fsrs import Weights, next_memory
-from studycards.scheduler.manual import ManualChange
+from studycards.scheduler.manual import changed
 from studycards.scheduler.states import answer
 
 
@@ -75,10 +75,10 @@ def replay_log(
     schedule = Schedule()
     for given in answers:
         while pending and pending[0].at < given.at:
-            schedule = pending.pop(0).apply(schedule)
+            schedule = changed(schedule, pending.pop(0))
         after = answer(schedule, given.grade, given.at, given.day, settings)
         steps.append((schedule, after))
         schedule = after
     for change in pending:
-        schedule = change.apply(schedule)
+        schedule = changed(schedule, change)
     return steps, schedule

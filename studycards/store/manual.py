@@ -8,8 +8,9 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
 from studycards.errors import CardNotFoundError
+from studycards.model import ManualChange
 from studycards.scheduler.day import study_day
-from studycards.scheduler.manual import ManualChange
+from studycards.scheduler.manual import changed
 from studycards.store.cards import SET_SCHEDULE
 from studycards.store.db import rows_in, write_transaction
 from studycards.store.decks import deck_settings_by_id
@@ -57,7 +58,7 @@ def change_by_hand(
     cards whose schedule changed; the others (a new card forgotten) log nothing."""
     rollover = {deck_id: deck.rollover_hour for deck_id, deck in deck_settings_by_id(conn).items()}
     sql = f"SELECT {', '.join(ScheduledRow._fields)} FROM cards WHERE id IN ({{marks}})"
-    changed: list[int] = []
+    done: list[int] = []
     with write_transaction(conn):
         found = {row[0]: ScheduledRow._make(row) for row in rows_in(conn, sql, card_ids)}
         for card_id in dict.fromkeys(card_ids):
@@ -66,11 +67,11 @@ def change_by_hand(
                 raise CardNotFoundError(card_id)
             made = change(card_id, study_day(now, rollover[scheduled.deck_id]))
             before = schedule_from(scheduled)
-            after = made.apply(before)
+            after = changed(before, made)
             if after == before:
                 continue
             conn.execute(SET_SCHEDULE, schedule_columns(after) | {"id": card_id})
             conn.execute(_INSERT, (card_id, to_ms(made.at), to_day(made.day), made.days,
                                    made.reset_interval))  # fmt: skip
-            changed.append(card_id)
-    return changed
+            done.append(card_id)
+    return done

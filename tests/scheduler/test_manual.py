@@ -10,11 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from studycards.errors import DueDaysError
-from studycards.model import CardState, DeckSettings, Grade, Schedule, Scheduler, Sm2
+from studycards.model import CardState, DeckSettings, Grade, ManualChange, Schedule, Scheduler, Sm2
 from studycards.scheduler.manual import (
     MAX_DAYS,
     DueDays,
-    ManualChange,
     forget,
     parse_due_days,
     set_due,
