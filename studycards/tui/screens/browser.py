@@ -55,17 +55,17 @@ class CardTable(DataTable[Text]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "screen.mark", "Mark"),
         Binding("ctrl+a", "screen.mark_all", "Mark all"),
-        Binding("b", "screen.bury", "Bury/unbury"),
+        Binding("b", "screen.bury", "(Un)bury"),
         Binding("f", "screen.forget", "Forget"),
         Binding("d", "screen.set_due", "Set due"),
-        Binding("e", "screen.edit", "Edit source"),
+        Binding("e", "screen.edit", "Edit"),
     ]
 
 
 class BrowserScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back"),
-        Binding("ctrl+s", "toggle_suspended", "Suspend/unsuspend"),
+        Binding("ctrl+s", "toggle_suspended", "(Un)suspend"),
         Binding("down", "focus_table", "Cards", show=False),
     ]
 
@@ -317,7 +317,7 @@ def _row(card: CardListing, marked: bool) -> tuple[Text, ...]:
     answered = card.state is not CardState.NEW
     return (
         _mark(marked),
-        Text(shorten(printable(card.front), 34)),
+        Text(shorten(printable(card.front), 28)),
         Text(printable(card.deck)),
         Text(state),
         Text(due),
