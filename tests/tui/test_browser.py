@@ -144,7 +144,7 @@ async def test_forget_asks_then_makes_the_card_new_history_kept(collection, cloc
         assert rows(collection, "SELECT count(*) FROM reviews") == [(1,)]
         assert "Forgot 1 card" in toasts(app)
         detail = shown_text(app.screen.query_one("#card-text", Static))
-        assert "Good" in detail and "Forgotten" in detail
+        assert "Good" in detail and "Forgot" in detail and "new · ease 250% · lapses 0" in detail
 
 
 async def test_set_due_asks_for_days_and_says_a_mistake(collection, clock):

@@ -346,23 +346,28 @@ def _detail(details: CardDetails) -> Group:
         )
     else:
         memory = f"ease {schedule.sm2.ease:.0%}"
-    facts = [_STATES[schedule.state], f"interval {schedule.sm2.interval}d", memory,
-             f"lapses {schedule.lapses}"]  # fmt: skip
+    facts = [_STATES[schedule.state]]
+    if schedule.state is not CardState.NEW:
+        facts += [f"due {schedule.due}", f"interval {schedule.sm2.interval}d"]
+    facts += [memory, f"lapses {schedule.lapses}"]
     parts.append(Text(" · ".join(facts), style="dim"))
     return Group(*parts, Text(), _history(details.answers, details.changes))
 
 
 def _change(change: ManualChange) -> str:
     if change.days is None:
-        return "Forgotten"
-    return f"Set due in {change.days}d" + ("!" if change.reset_interval else "")
+        return "Forgot"
+    return f"Due +{change.days}d" + ("!" if change.reset_interval else "")
 
 
 def _history(answers: tuple[PastAnswer, ...], changes: tuple[ManualChange, ...]) -> RenderableType:
     """Answers and changes made by hand, in time order."""
     if not answers and not changes:
         return Text("Never answered", "dim")
-    history = Table("When", "Done", "Interval", "Time", title="History", title_justify="left")
+    history = Table(
+        "When", "Done", "Ivl", "Time", title="History", title_justify="left", box=None,
+        padding=(0, 1, 0, 0), header_style="bold",
+    )  # fmt: skip
     lines = [
         (answer.at, _GRADES[answer.grade], f"{answer.interval}d",
          f"{answer.duration_ms / 1000:.0f}s")
@@ -371,5 +376,5 @@ def _history(answers: tuple[PastAnswer, ...], changes: tuple[ManualChange, ...])
         (change.at, _change(change), "", "") for change in changes
     ]  # fmt: skip
     for at, done, interval, time in sorted(lines, key=lambda line: line[0]):
-        history.add_row(f"{at.astimezone():%Y-%m-%d %H:%M}", done, interval, time)
+        history.add_row(f"{at.astimezone():%y-%m-%d %H:%M}", done, interval, time)
     return history
