@@ -5,9 +5,9 @@ proved on the collection: suspend, bury, forget, set due date, edit and re-impor
 from __future__ import annotations
 
 import io
-import sys
 from datetime import timedelta
 
+import pytest
 from rich.console import Console
 from textual.widgets import DataTable, Input, Static
 
@@ -188,16 +188,8 @@ async def test_a_store_error_is_reported_not_raised(collection, clock):
         ]
 
 
-async def test_edit_opens_the_editor_and_imports_the_file_again(
-    collection, clock, tmp_path, monkeypatch
-):
-    editor = tmp_path / "editor.py"
-    editor.write_text(
-        "import sys, pathlib\np = pathlib.Path(sys.argv[1])\n"
-        "p.write_text(p.read_text().replace('primary goals', 'main goals'))\n"
-    )
-    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
-    monkeypatch.delenv("VISUAL", raising=False)
+@pytest.mark.usefixtures("editor")
+async def test_edit_opens_the_editor_and_imports_the_file_again(collection, clock):
     app = make_app(collection, clock)
     async with app.run_test(size=(120, 30)) as pilot:
         await open_browser(pilot, "goals chemotherapy")
