@@ -55,9 +55,10 @@ def parse_due_days(text: str) -> DueDays:
 
 
 def forget(schedule: Schedule) -> Schedule:
-    """The card new again, as if never answered; its lapses still count (as Anki keeps
-    them by default), so a leech stays one. FSRS's memory starts afresh."""
-    return Schedule(lapses=schedule.lapses)
+    """The card new again, as if never answered: FSRS's memory starts afresh, and so do its
+    lapses (as Anki's forget with "reset lapse counts"): kept, they would have FSRS walk a new
+    card through the relearning steps, as one that lapsed, instead of the learning steps."""
+    return Schedule()
 
 
 def set_due(schedule: Schedule, today: date, days: int, reset_interval: bool) -> Schedule:

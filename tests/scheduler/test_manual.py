@@ -71,10 +71,10 @@ def test_a_range_spreads_cards_over_it():
     assert len({DueDays(3, 7).pick(card_id, TODAY) for card_id in range(100)}) == 5
 
 
-def test_forget_makes_a_card_new_keeping_its_lapses():
+def test_forget_makes_a_card_new_as_if_never_answered():
     lapsed = replay([given_on(20), given_on(19), given_on(10, Grade.AGAIN)], SM2)
-    assert lapsed.lapses == 1
-    assert forget(lapsed) == Schedule(lapses=1)
+    assert lapsed.lapses == 1 and lapsed.memory is not None
+    assert forget(lapsed) == Schedule()
 
 
 def test_set_due_on_a_new_card_gives_it_the_days_as_interval():
@@ -117,3 +117,17 @@ def test_a_change_after_the_last_answer_is_the_cards_schedule():
     steps, last = replay_log(answers, SM2, [due])
     assert steps == replay_log(answers, SM2)[0]
     assert last.due == TODAY + timedelta(days=39) and last.sm2.interval == 40
+
+
+@given(
+    st.lists(st.sampled_from(list(Grade)), max_size=10),
+    st.lists(st.sampled_from(list(Grade)), max_size=10),
+    st.sampled_from([SM2, FSRS]),
+)
+def test_whatever_came_before_a_forget_the_replay_is_that_of_the_answers_after_it(
+    before, after, deck
+):
+    answers = [given_on(40 - 2 * n, grade) for n, grade in enumerate([*before, *after])]
+    forgot_on = 40 - 2 * len(before) + 1  # between the last answer before and the first after
+    forgot = ManualChange(NOW - timedelta(days=forgot_on), TODAY - timedelta(days=forgot_on))
+    assert replay(answers, deck, [forgot]) == replay(answers[len(before) :], deck)
