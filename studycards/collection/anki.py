@@ -40,12 +40,12 @@ class PullSummary:
 
 def pull_from_anki(db_path: Path, path: Path) -> PullSummary:
     """Bring the answers made in Anki (the package, collection or profile at `path`) into the
-        collection and replay the schedules of the cards they answered (with the changes made to
+    collection and replay the schedules of the cards they answered (with the changes made to
     them by hand in studycards, each where it was made).
 
-        Everything from reading which answers are known to writing the replayed logs happens under
-        the collection's write lock: an answer given meanwhile in a review waits for the pull, then
-        applies to the card as the pull left it; none is lost or overwritten."""
+    Everything from reading which answers are known to writing the replayed logs happens under
+    the collection's write lock: an answer given meanwhile in a review waits for the pull, then
+    applies to the card as the pull left it; none is lost or overwritten."""
     log = read_anki_reviews(path)
     summary = PullSummary(log.source, len(log.reviews), unreadable=log.unreadable)
     with opened(db_path) as conn, write_transaction(conn):
