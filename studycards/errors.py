@@ -166,3 +166,11 @@ class SearchError(StudycardsError):
         near = query[at : at + 20] + ("…" if len(query) > at + 20 else "")
         where = f"at character {at + 1} ({near!r})" if near else "at its end"
         super().__init__(f"bad search, {where}: {problem}")
+
+
+class DueDaysError(StudycardsError):
+    """Days for a due date that cannot be read (the browser's set due date)."""
+
+    def __init__(self, text: str, problem: str) -> None:
+        self.text, self.problem = text, problem
+        super().__init__(f"not a due date: {text.strip()!r}; {problem}")

@@ -410,6 +410,19 @@ class Stats:
 
 
 @dataclass(frozen=True, slots=True)
+class ManualChange:
+    """A schedule set by hand (the browser's forget or set due date), as the log keeps it: at
+    `at`, on the card's study day `day`; `days` None is a forget (the card new again), else a
+    due date that many days after `day` (`reset_interval`: the interval set to them too).
+    Replays make it again where it was made (`scheduler/manual.py`)."""
+
+    at: datetime
+    day: date
+    days: int | None = None
+    reset_interval: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class PastAnswer:
     """One answer of a card's history, as the browser lists it."""
 
@@ -417,14 +430,19 @@ class PastAnswer:
     grade: Grade
     interval: int  # days, after the answer
     duration_ms: int
+    crammed: bool = False  # a cram's answer: it moved no schedule
 
 
 @dataclass(frozen=True, slots=True)
 class CardDetails:
-    """A card as the browser's detail pane shows it: its text and its answers, oldest first."""
+    """A card as the browser's detail pane shows it: its text, its schedule (by its deck's
+    scheduler), its answers and the changes made to it by hand, each oldest first."""
 
     card: CardDraft
+    schedule: Schedule
+    scheduler: Scheduler
     answers: tuple[PastAnswer, ...]
+    changes: tuple[ManualChange, ...] = ()
 
 
 # Custom study: sessions beyond today's due queue (Anki's "Custom study"). Those that

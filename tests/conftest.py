@@ -84,6 +84,8 @@ _ADDED_COLUMNS = {
 def downgrade(old: sqlite3.Connection, version: int) -> None:
     """Turn a current collection into one as schema `version` left it (its later migrations'
     columns dropped), for a test of what the later migrations do to it."""
+    if version < 12:
+        old.execute("DROP TABLE IF EXISTS manual_changes")
     if version < 11:
         old.execute("DROP TABLE IF EXISTS cram_answers")
     if version < 9:  # an index goes before its columns

@@ -201,14 +201,14 @@ def test_an_answer_given_during_a_pull_waits_and_is_kept(db_path, phone, now, mo
 
     replaying = threading.Event()
 
-    def slow(answers, deck):
+    def slow(answers, deck, changes):
         replaying.set()
         time.sleep(0.5)  # the pull holds the write lock meanwhile
-        return replay_steps(answers, deck)
+        return replay_log(answers, deck, changes)
 
-    from studycards.scheduler.replay import replay_steps
+    from studycards.scheduler.replay import replay_log
 
-    monkeypatch.setattr(pulling, "replay_steps", slow)
+    monkeypatch.setattr(pulling, "replay_log", slow)
     later = now + timedelta(days=500)
     session = StudySession(db_path, None, later)
     shown = session.next_card(later)
@@ -293,3 +293,46 @@ def test_rows_no_anki_writes_are_counted_and_side_files_never_made(db_path, phon
     result = invoke(db_path, now, "anki", "pull", str(odd))
     assert result.exit_code == 1
     assert "is open in Anki" in result.stderr
+
+
+def test_forget_and_set_due_made_here_survive_a_pull(db_path, phone, now, tmp_path):
+    """studycards forgot three cards and set the others due before the phone answered three
+    of them: the pull replays those from the change on, the others keep the change."""
+    from datetime import timedelta
+
+    from studycards.collection.card_actions import forget, set_due
+    from studycards.collection.scheduling import reschedule
+    from studycards.model import Grade
+    from studycards.store.manual import manual_changes
+    from tests.conftest import study
+
+    study(db_path, now - timedelta(days=30), *[Grade.EASY] * 6)
+    ids = [card_id for (card_id,) in rows(db_path, "SELECT id FROM cards ORDER BY id")]
+    assert len(forget(db_path, ids[:3], now - timedelta(days=1))) == 3
+    assert len(set_due(db_path, ids[3:], "30", now - timedelta(days=1))) == 3
+    with opened(db_path) as conn:
+        changed = {card_id: card_schedule(conn, card_id) for card_id in ids}
+    result = invoke(db_path, now, "anki", "pull", str(tmp_path / "sched.apkg"))
+    assert "answers added: 3, cards rescheduled: 3" in result.output, result.output
+    pulled = {card_id for (card_id,) in rows(
+        db_path, "SELECT card_id FROM reviews WHERE anki_id IS NOT NULL"
+    )}  # fmt: skip
+    with opened(db_path) as conn:
+        decks = deck_tree(conn, None)
+        changes = manual_changes(conn, ids)
+        for card_id, answers in answers_by_card(conn, list(decks)).items():
+            deck = decks[conn.execute("SELECT deck_id FROM cards WHERE id = ?", (card_id,))
+                         .fetchone()[0]]  # fmt: skip
+            stored = card_schedule(conn, card_id)
+            assert stored == replay(answers, deck, changes[card_id])
+            if card_id in pulled:
+                assert stored != replay(answers, deck)  # the change made here counted
+            else:
+                assert stored == changed[card_id]
+    assert invoke(db_path, now, "check").exit_code == 0
+    reschedule(db_path)
+    with opened(db_path) as conn:
+        assert all(
+            card_schedule(conn, card_id) == replay(answers, decks[1], changes[card_id])
+            for card_id, answers in answers_by_card(conn, list(decks)).items()
+        )

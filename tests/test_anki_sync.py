@@ -495,6 +495,32 @@ def test_suspending_on_either_side_reaches_the_other(db_path, now, phone):
     assert "0 answers and 0 schedules sent" in sync(db_path, now).output
 
 
+def test_a_card_forgotten_or_set_due_in_studycards_is_so_on_the_phone(db_path, now, phone):
+    from studycards.collection.card_actions import forget, set_due
+
+    first, second = (shown.queued.id for shown in study(db_path, now, Grade.EASY, Grade.EASY))
+    sync(db_path, now)
+    later = now + timedelta(minutes=1)
+    forget(db_path, [first], later)
+    set_due(db_path, [second], "9!", later)
+
+    assert "0 answers and 2 schedules sent" in sync(db_path, now).output
+    phone.sync()
+
+    by_key = {
+        key_of(db_path, phone, card): card for card in phone.col.find_cards("note:studycards")
+    }
+    keys = dict(rows(db_path, "SELECT id, key FROM cards"))
+    forgotten, due = (
+        phone.col.get_card(by_key[keys[first]]),
+        phone.col.get_card(by_key[keys[second]]),
+    )
+    assert (forgotten.type, forgotten.queue) == (0, 0)
+    assert (due.type, due.ivl, due.due - phone.col.sched.today) == (2, 9, 9)
+    assert "0 answers and 0 schedules sent" in sync(db_path, now).output
+    assert rows(db_path, "SELECT state FROM cards WHERE id = ?", first) == [(0,)]
+
+
 def key_of(db_path, phone: Phone, anki_card: int) -> str:
     guid = phone.col.get_card(anki_card).note().guid
     (key,) = [key for (key,) in rows(db_path, "SELECT key FROM cards") if note_guid(key) == guid]

@@ -12,11 +12,12 @@ from pathlib import Path
 from studycards.export.identity import note_guid
 from studycards.scheduler.day import study_day
 from studycards.scheduler.fsrs import GRADES  # Anki's eases 1-4 are FSRS's ratings
-from studycards.scheduler.replay import Answer, replay_steps
+from studycards.scheduler.replay import Answer, replay_log
 from studycards.sources.anki_reviews import read_anki_reviews
 from studycards.store.cards import card_keys
 from studycards.store.db import opened, write_transaction
 from studycards.store.decks import deck_settings_by_id
+from studycards.store.manual import manual_changes
 from studycards.store.reviews import LoggedAnswer, known_anki_ids, logged_answers, rewrite_logs
 
 _ANSWERS = {0, 1, 2}  # learn, review, relearn; 4/5 are reschedulings by hand
@@ -39,7 +40,8 @@ class PullSummary:
 
 def pull_from_anki(db_path: Path, path: Path) -> PullSummary:
     """Bring the answers made in Anki (the package, collection or profile at `path`) into the
-    collection and replay the schedules of the cards they answered.
+    collection and replay the schedules of the cards they answered (with the changes made to
+    them by hand in studycards, each where it was made).
 
     Everything from reading which answers are known to writing the replayed logs happens under
     the collection's write lock: an answer given meanwhile in a review waits for the pull, then
@@ -75,14 +77,20 @@ def pull_from_anki(db_path: Path, path: Path) -> PullSummary:
                 deck_of[card_id] = deck_id
                 known.add(review.id)
         logs = logged_answers(conn, list(pulled))
+        changes = manual_changes(conn, list(pulled))
         replayed = {}
+        schedules = {}
         for card_id, new in pulled.items():
             merged = sorted([*logs.get(card_id, []), *new], key=_when)
-            steps = replay_steps([logged.answer for logged in merged], decks[deck_of[card_id]])
+            steps, schedules[card_id] = replay_log(
+                [logged.answer for logged in merged],
+                decks[deck_of[card_id]],
+                changes.get(card_id, []),
+            )
             replayed[card_id] = [
                 (logged, *step) for logged, step in zip(merged, steps, strict=True)
             ]
-        rewrite_logs(conn, replayed)
+        rewrite_logs(conn, replayed, schedules)
     summary.added = sum(len(new) for new in pulled.values())
     summary.rescheduled = len(pulled)
     return summary

@@ -9,7 +9,9 @@ from pathlib import Path
 from studycards.model import CardDetails, CardListing, DeckCounts
 from studycards.search import parse_query
 from studycards.store import cards, decks, due, search
+from studycards.store.custom import crammed_answers
 from studycards.store.db import opened
+from studycards.store.manual import manual_changes
 from studycards.store.reviews import past_answers
 
 
@@ -54,6 +56,19 @@ def find_deck(db_path: Path, deck: str) -> str:
 
 
 def card_details(db_path: Path, card_id: int) -> CardDetails:
-    """One card's text and history, for the browser's detail pane."""
+    """One card's text, schedule and history, for the browser's detail pane."""
     with opened(db_path) as conn:
-        return CardDetails(cards.card_text(conn, card_id), tuple(past_answers(conn, card_id)))
+        schedule = cards.card_schedule(conn, card_id)
+        text = cards.card_text(conn, card_id)
+        return CardDetails(
+            text,
+            schedule,
+            decks.deck_settings(conn)[text.deck].scheduler,
+            tuple(
+                sorted(
+                    [*past_answers(conn, card_id), *crammed_answers(conn, card_id)],
+                    key=lambda answer: answer.at,
+                )
+            ),
+            tuple(manual_changes(conn, [card_id]).get(card_id, [])),
+        )

@@ -233,13 +233,9 @@ class StudySession:
 
     def reimport(self, card: ShownCard, now: datetime) -> ShownCard:
         """Import the card's source file again (after an edit) and show the card's new text."""
-        from studycards.collection.importing import ImportTarget, import_sources
+        from studycards.collection.card_actions import reimport
 
-        summary = import_sources(
-            self.db_path, [ImportTarget((Path(card.text.source),), card.text.deck)], now
-        )
-        if summary.failed:
-            raise summary.failed[0]
+        reimport(self.db_path, card.text, now)
         return self.show(card.queued, now)
 
     def summary(self, now: datetime) -> SessionSummary:

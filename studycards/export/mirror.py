@@ -323,9 +323,10 @@ def anki_card(
     card: Schedule, suspended: bool, answers: int, today: date, day_zero: date
 ) -> AnkiCard | None:
     """A studycards schedule as Anki's card row says it: a due day as the number of days
-    since `day_zero` (a learning card without one is due `today`); None for a new card, which
-    keeps Anki's own (its position)."""
-    if card.state == CardState.NEW and not suspended:
+    since `day_zero` (a learning card without one is due `today`); None for a card never
+    answered, which keeps Anki's own (its position). A card new again after answers (forgotten
+    in the browser) is sent new, as Anki's own forget leaves a card."""
+    if card.state == CardState.NEW and not suspended and answers == 0:
         return None
     due = ((card.due or today) - day_zero).days
     kind, queue, left = _REVIEW, _REVIEW, 0

@@ -33,7 +33,7 @@ from studycards.model import (
 from studycards.scheduler.day import study_day
 from studycards.store.db import chunks, rows_in, write_transaction
 from studycards.store.decks import deck_tree, ensure_decks
-from studycards.store.history import LAST_ANSWER
+from studycards.store.history import CHANGED_SINCE, LAST_ANSWER
 from studycards.store.rows import (
     CARD_TEXT_COLUMNS,
     SCHEDULE_COLUMNS,
@@ -340,17 +340,20 @@ SET_SCHEDULE = (
 
 
 def set_schedules(conn: sqlite3.Connection, schedules: Mapping[int, Schedule]) -> None:
-    """Give answered cards the schedules a replay of their answers gives, all or none. Each
+    """Give answered cards the schedules a replay of their log gives, all or none. Each
     card's last answer is given it too, as what that answer leaves under the deck's settings
-    now: the card stays what its last answer left (what `check` holds)."""
+    now: the card stays what its last answer left (what `check` holds), unless its schedule
+    was set by hand since (then the answer keeps what it left)."""
     log_columns = ", ".join(f"after_{name} = :{name}" for name in SCHEDULE_COLUMNS)
+    untouched = CHANGED_SINCE.format(card=":id", at="reviewed_at")
     values = [
         schedule_columns(schedule) | {"id": card_id} for card_id, schedule in schedules.items()
     ]
     with write_transaction(conn):
         conn.executemany(SET_SCHEDULE, values)
         conn.executemany(
-            f"UPDATE reviews SET {log_columns} WHERE id = ({LAST_ANSWER.format(card=':id')})",
+            f"UPDATE reviews SET {log_columns} WHERE id = ({LAST_ANSWER.format(card=':id')})"
+            f" AND NOT {untouched}",
             values,
         )
 

@@ -2,9 +2,10 @@
 
 SQLite's own `integrity_check` and `foreign_key_check`, then the project's invariants: a card's
 `queue` is its state's or the suspended one; a card's schedule is what its last logged answer
-left (an unanswered card is new). A repair never deletes a card or an answer: it rebuilds
-indexes, drops rows that belong to no card (HTML cache, log entries of deleted cards), puts a
-card whose deck is gone into a deck `Recovered`, and sets a card's schedule from its log.
+left (an unanswered card is new), unless it was set by hand (forget, set due date) since. A
+repair never deletes a card or an answer: it rebuilds indexes, drops rows that belong to no
+card (HTML cache, log entries of deleted cards), puts a card whose deck is gone into a deck
+`Recovered`, and sets a card's schedule from its log.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 from studycards.model import CardState, Finding, Schedule
 from studycards.store.db import write_transaction
-from studycards.store.history import LAST_ANSWER
+from studycards.store.history import CHANGED_SINCE, LAST_ANSWER
 from studycards.store.rows import SCHEDULE_COLUMNS, SUSPENDED, schedule_columns
 
 _SHOWN = 10  # lines of SQLite's own report quoted; a damaged file can give thousands
@@ -87,7 +88,9 @@ def _integrity_report(conn: sqlite3.Connection) -> list[str]:
 
 
 _LAST_ANSWER = LAST_ANSWER.format(card="c.id")
+# a card's schedule set by hand after its last answer is the change's, not the answer's
 _DIFFERS = " OR ".join(f"c.{name} IS NOT r.after_{name}" for name in SCHEDULE_COLUMNS)
+_ANSWER_LEFT = f"NOT {CHANGED_SINCE.format(card='c.id', at='r.reviewed_at')} AND ({_DIFFERS})"
 _FROM_LOG = ", ".join(f"{name} = r.after_{name}" for name in SCHEDULE_COLUMNS)
 _NEW = schedule_columns(Schedule()) | {"recovered": RECOVERED_DECK}
 _NOT_NEW = " OR ".join(f"{name} IS NOT :{name}" for name in SCHEDULE_COLUMNS)
@@ -95,7 +98,10 @@ _AS_NEW = ", ".join(f"{name} = :{name}" for name in SCHEDULE_COLUMNS)
 _KEEP_SUSPENDED = f"CASE WHEN queue = {SUSPENDED} THEN {SUSPENDED} ELSE {{}} END"
 _ORPHAN = "card_id NOT IN (SELECT id FROM cards)"
 _DECKLESS = "deck_id NOT IN (SELECT id FROM decks)"
-_UNANSWERED = f"id NOT IN (SELECT card_id FROM reviews) AND ({_NOT_NEW})"
+_UNANSWERED = (
+    "id NOT IN (SELECT card_id FROM reviews) AND id NOT IN (SELECT card_id FROM manual_changes)"
+    f" AND ({_NOT_NEW})"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,10 +152,11 @@ _INVARIANTS = (
     _Invariant(
         "cards whose schedule is not what their last answer left",
         "set it from the review log",
-        f"SELECT count(*) FROM cards c JOIN reviews r ON r.id = ({_LAST_ANSWER}) WHERE {_DIFFERS}",
+        f"SELECT count(*) FROM cards c JOIN reviews r ON r.id = ({_LAST_ANSWER})"
+        f" WHERE {_ANSWER_LEFT}",
         (
             f"UPDATE cards AS c SET {_FROM_LOG}, queue = {_KEEP_SUSPENDED.format('r.after_state')}"
-            f" FROM reviews r WHERE r.id = ({_LAST_ANSWER}) AND ({_DIFFERS})",
+            f" FROM reviews r WHERE r.id = ({_LAST_ANSWER}) AND {_ANSWER_LEFT}",
         ),
     ),
     _Invariant(

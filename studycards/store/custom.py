@@ -20,13 +20,14 @@ from studycards.model import (
     DeckSettings,
     Forgotten,
     Grade,
+    PastAnswer,
     ReviewAhead,
 )
 from studycards.scheduler.day import study_day
 from studycards.scheduler.queue import QueuedCard, ReviewQueue
 from studycards.search import parse_query
 from studycards.store.db import rows_in
-from studycards.store.rows import SUSPENDED, ScheduledRow, schedule_from, to_ms
+from studycards.store.rows import SUSPENDED, ScheduledRow, from_ms, schedule_from, to_ms
 from studycards.store.search import search_cards
 
 if TYPE_CHECKING:
@@ -106,6 +107,20 @@ def _studiable(
             continue
         cards.append(QueuedCard(row.id, row.deck_id, schedule_from(row)))
     return cards
+
+
+def crammed_answers(conn: sqlite3.Connection, card_id: int) -> list[PastAnswer]:
+    """One card's crammed answers, oldest first, as its history shows them (the interval is
+    the card's, which a cram leaves as it was)."""
+    rows = conn.execute(
+        "SELECT a.reviewed_at, a.grade, c.interval, a.duration_ms FROM cram_answers a"
+        " JOIN cards c ON c.id = a.card_id WHERE a.card_id = ? ORDER BY a.reviewed_at, a.id",
+        (card_id,),
+    )
+    return [
+        PastAnswer(from_ms(at) or datetime.min, Grade(grade), interval, duration, crammed=True)
+        for at, grade, interval, duration in rows
+    ]
 
 
 def log_cram(

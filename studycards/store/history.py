@@ -23,6 +23,11 @@ class HistoryRow(NamedTuple):
 LAST_ANSWER = (
     "SELECT id FROM reviews WHERE card_id = {card} ORDER BY reviewed_at DESC, id DESC LIMIT 1"
 )
+# Whether a card's schedule was set by hand (a forget, a due date) at or after the moment `at`:
+# then its schedule is that change's, not what its last answer left.
+CHANGED_SINCE = (
+    "EXISTS (SELECT 1 FROM manual_changes m WHERE m.card_id = {card} AND m.made_at >= {at})"
+)
 _SELECT = "SELECT r.card_id, r.reviewed_at, r.day, r.grade FROM reviews r"
 _ORDER = " ORDER BY r.card_id, r.reviewed_at, r.id"
 

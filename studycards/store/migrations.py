@@ -311,6 +311,26 @@ def _add_cram_answers(conn: sqlite3.Connection) -> None:
     )
 
 
+def _add_manual_changes(conn: sqlite3.Connection) -> None:
+    """Schedules set by hand (forget, set due date) are logged beside the answers, so that a
+    replay of a card's log (reschedule, a pull, a sync) makes them again where they were made.
+    `days` NULL is a forget, else the due date's days after the study day `day`."""
+    _run_statements(
+        conn,
+        """
+        CREATE TABLE manual_changes (
+            id INTEGER NOT NULL PRIMARY KEY,
+            card_id INTEGER NOT NULL REFERENCES cards (id) ON DELETE CASCADE,
+            made_at INTEGER NOT NULL,
+            day INTEGER NOT NULL,
+            days INTEGER,
+            reset_interval BOOLEAN NOT NULL
+        );
+        CREATE INDEX ix_manual_changes_card ON manual_changes (card_id, made_at);
+        """,
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     _create_tables,
     _add_card_titles,
@@ -323,4 +343,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     _add_stats_indexes,
     _add_leech_settings,
     _add_cram_answers,
+    _add_manual_changes,
 )

@@ -26,7 +26,7 @@ from studycards.scheduler.replay import Answer, with_memory
 from studycards.scheduler.states import answer, is_leech
 from studycards.store.cards import SET_SCHEDULE, card_row
 from studycards.store.db import rows_in, write_transaction
-from studycards.store.history import review_history
+from studycards.store.history import CHANGED_SINCE, review_history
 from studycards.store.rows import (
     SCHEDULE_COLUMNS,
     SUSPENDED,
@@ -103,6 +103,10 @@ def undo_answer(session: Session, review_id: int) -> ReviewLog:
             f"card #{log.card_id} has an answer after this one (pulled from Anki since):"
             " this answer stays"
         )
+    if _changed_after(session, log):
+        raise StudycardsError(
+            f"card #{log.card_id} was forgotten or given a due date since: this answer stays"
+        )
     row = card_row(session, log.card_id)
     before = schedule_from(log, "before_")
     for column, value in schedule_columns(before).items():
@@ -132,20 +136,37 @@ def _answered_after(session: Session, log: ReviewRow) -> bool:
     return later.first() is not None
 
 
+def _changed_after(session: Session, log: ReviewRow) -> bool:
+    """Whether the card's schedule was set by hand after `log`: undoing `log` would put back
+    a schedule that the change replaced."""
+    from sqlalchemy import text
+
+    changed = session.execute(
+        text(f"SELECT {CHANGED_SINCE.format(card=':card', at=':at')}"),
+        {"card": log.card_id, "at": log.reviewed_at},
+    )
+    return bool(changed.scalar())
+
+
 def card_answers(conn: sqlite3.Connection, card_id: int) -> list[Answer]:
-    """One card's answers, oldest first, as a replay takes them."""
+    """One card's answers since it was last forgotten, oldest first: what its FSRS memory is
+    made of."""
     return _as_answers(conn.execute(_ONE_CARDS_ANSWERS, {"card": card_id}))
 
 
 def _answers(session: Session, card_id: int) -> list[Answer]:
-    """One card's answers, oldest first, as a replay takes them."""
+    """One card's answers since it was last forgotten, oldest first (`card_answers`)."""
     from sqlalchemy import text
 
     return _as_answers(session.execute(text(_ONE_CARDS_ANSWERS), {"card": card_id}))
 
 
+# A card's answers since it was last forgotten (`replay.since_forgotten`, in SQL): a memory
+# is made of those alone
 _ONE_CARDS_ANSWERS = (
-    "SELECT grade, reviewed_at, day FROM reviews WHERE card_id = :card ORDER BY reviewed_at, id"
+    "SELECT grade, reviewed_at, day FROM reviews WHERE card_id = :card AND reviewed_at >"
+    " coalesce((SELECT max(made_at) FROM manual_changes WHERE card_id = :card AND days IS NULL),"
+    " -1 << 63) ORDER BY reviewed_at, id"
 )
 
 
@@ -261,10 +282,12 @@ def answers_for_anki(conn: sqlite3.Connection, in_anki: set[int]) -> list[Synced
 def rewrite_logs(
     conn: sqlite3.Connection,
     logs: Mapping[int, Sequence[tuple[LoggedAnswer, Schedule, Schedule]]],
+    schedules: Mapping[int, Schedule],
 ) -> None:
     """Cards' logs as replayed (each answer with the schedule before and after it, the new
-    ones added) and each card's schedule what its last answer leaves, in the caller's write
-    transaction (in which it read the logs)."""
+    ones added) and each card's schedule as the replay left it (what its last answer left,
+    or a change made by hand after it), in the caller's write transaction (in which it read
+    the logs)."""
     steps = ", ".join(f"{when}_{name} = :{when}_{name}" for when in ("before", "after")
                       for name in SCHEDULE_COLUMNS)  # fmt: skip
     columns = ["card_id", "reviewed_at", "day", "grade", "duration_ms", "anki_id"]
@@ -290,7 +313,7 @@ def rewrite_logs(
     conn.executemany(insert, inserts)
     conn.executemany(
         SET_SCHEDULE,
-        [schedule_columns(log[-1][2]) | {"id": card_id} for card_id, log in logs.items()],
+        [schedule_columns(schedule) | {"id": card_id} for card_id, schedule in schedules.items()],
     )
 
 

@@ -194,6 +194,25 @@ class CramAnswerRow(SQLModel, table=True):
     duration_ms: int
 
 
+class ManualChangeRow(SQLModel, table=True):
+    """A schedule set by hand (migration 12): a forget (`days` None) or a due date `days`
+    study days after `day`. Append-only; replays of the card's log make it again."""
+
+    __tablename__ = "manual_changes"
+    __table_args__ = (Index("ix_manual_changes_card", "card_id", "made_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    card_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("cards.id", ondelete="CASCADE"), nullable=False
+        )  # indexed with the time
+    )
+    made_at: int
+    day: int
+    days: int | None = None
+    reset_interval: bool
+
+
 def map_tables() -> None:
     """Map the tables now (SQLAlchemy does it on first use): a review warms up with this while
     the user reads the first card, so that the first answer is as quick as the others."""

@@ -47,9 +47,17 @@ class CardsFound(Message, bubble=False):
 class DetailsRead(Message, bubble=False):
     """The browser's highlighted card, read."""
 
-    def __init__(self, details: CardDetails) -> None:
+    def __init__(self, card_id: int, details: CardDetails) -> None:
         super().__init__()
-        self.details = details
+        self.card_id, self.details = card_id, details
+
+
+class CardsChanged(Message, bubble=False):
+    """The browser's action on cards is committed; `said` tells the user what it did."""
+
+    def __init__(self, said: str) -> None:
+        super().__init__()
+        self.said = said
 
 
 class StatsLoaded(Message, bubble=False):

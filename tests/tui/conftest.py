@@ -4,6 +4,7 @@ store workers finish before asserting, and ways to see and to cause store failur
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -37,6 +38,19 @@ def collection(db_path: Path, seeds: Path, now) -> Path:
     """The seeds through the Oncology preset: 6 new cards in one deck."""
     import_sources(db_path, [ImportTarget((seeds,), "Oncology", DeckSettings("Oncology"))], now)
     return db_path
+
+
+@pytest.fixture
+def editor(tmp_path: Path, monkeypatch) -> None:
+    """$EDITOR is a program that turns 'primary goals' into 'main goals' in the file it is
+    given (the first card of the seeds says them), as a user's edit would."""
+    script = tmp_path / "editor.py"
+    script.write_text(
+        "import sys, pathlib\np = pathlib.Path(sys.argv[1])\n"
+        "p.write_text(p.read_text().replace('primary goals', 'main goals'))\n"
+    )
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    monkeypatch.delenv("VISUAL", raising=False)
 
 
 async def settle(pilot) -> None:

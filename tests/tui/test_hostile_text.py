@@ -123,3 +123,27 @@ async def test_a_huge_answer_shows_promptly_cut_with_a_note(collection, clock):
         app.screen.query_one("#card").scroll_end(animate=False)
         await settle(pilot)
         assert_on_screen(app, "line 398 xxx", "shown: first 400 lines; `e` opens the file")
+
+
+async def test_the_browsers_table_and_detail_pane_show_text_literally(collection, clock):
+    poison(collection)
+    app = make_app(collection, clock)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        await pilot.press("down")
+        await settle(pilot)
+        assert_on_screen(
+            app,
+            DECK,
+            "[/i] [b]Title[/b] [@click=app.quit]t[/]",  # the article's title, quiet
+            "[bold red]x[/bold red]",  # question and answer, as Markdown shows them
+            "{{[/L|/list]}}",
+            "lead [@click=app.quit]quit[/]",
+            "#[/i] #[bold]t[/bold]",
+        )
+        await pilot.press("b")  # the toast
+        await settle(pilot)
+        assert_on_screen(app, "Buried 1 card until tomorrow")
+    assert app.return_code in (0, None) and app._exception is None

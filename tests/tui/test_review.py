@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-import sys
 from datetime import UTC, datetime
 
+import pytest
 from textual.command import CommandPalette
 from textual.widgets import DataTable, HelpPanel, Static
 
@@ -193,14 +193,8 @@ async def test_session_summary_counts_answers_and_again_rate(collection, clock):
     assert rows(collection, "SELECT count(*) FROM reviews") == [(6,)]
 
 
-async def test_edit_opens_editor_and_reimports(collection, clock, tmp_path, monkeypatch):
-    editor = tmp_path / "editor.py"
-    editor.write_text(
-        "import sys, pathlib\np = pathlib.Path(sys.argv[1])\n"
-        "p.write_text(p.read_text().replace('primary goals', 'main goals'))\n"
-    )
-    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
-    monkeypatch.delenv("VISUAL", raising=False)
+@pytest.mark.usefixtures("editor")
+async def test_edit_opens_editor_and_reimports(collection, clock):
     app = make_app(collection, clock, deck="Oncology")
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)

@@ -64,7 +64,8 @@ def test_stats(snap_compare, collection, clock):
 
 
 def test_browser(snap_compare, collection, clock):
-    """`/`, a search, the first card highlighted."""
+    """`/`, a search, the first card highlighted and marked, a card answered yesterday."""
+    study(collection, clock.now - timedelta(days=1), Grade.GOOD, duration_ms=7000)
 
     async def browse(pilot) -> None:
         await settle(pilot)
@@ -72,7 +73,7 @@ def test_browser(snap_compare, collection, clock):
         await settle(pilot)
         await pilot.press(*"chemotherapy")
         await settle(pilot)
-        await pilot.press("down")
+        await pilot.press("down", "space")
         await settle(pilot)
 
     assert snap_compare(make_app(collection, clock), run_before=browse, terminal_size=(110, 30))

@@ -7,15 +7,12 @@ that posts what it got back as a message; only the handlers touch the screen. A 
 
 from __future__ import annotations
 
-import os
-import shlex
-import subprocess
 from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
 from textual import on, work
-from textual.app import ComposeResult, SuspendNotSupported
+from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
@@ -26,6 +23,7 @@ from textual.widgets import Footer, Static
 from studycards.collection.reviewing import ShownCard, StudySession
 from studycards.model import Clock, CustomStudy, Grade, LeechAction
 from studycards.text import printable
+from studycards.tui.editor import edit_file
 from studycards.tui.messages import (
     CardAnswered,
     CardDropped,
@@ -277,13 +275,7 @@ class ReviewScreen(Screen[None]):
         if self.card is None or self.busy:
             return
         card = self.card
-        command = [*shlex.split(os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi")]
-        try:
-            with self.app.suspend():
-                subprocess.run([*command, card.text.source], check=False)
-        except SuspendNotSupported:  # headless (tests): nothing to hand the terminal back from
-            subprocess.run([*command, card.text.source], check=False)
-        self.app.refresh()
+        edit_file(self.app, card.text.source)
         if (session := self._begin()) is not None:
             self._reimport(session, card)
 
