@@ -9,7 +9,6 @@ Pure: the days a range gives a card are picked from the card and the day, never 
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -17,8 +16,7 @@ from studycards.errors import DueDaysError
 from studycards.model import CardState, ManualChange, Schedule, Sm2
 
 MAX_DAYS = 36500  # a hundred years, the longest interval a deck allows
-# `3`, `3-7`, either with `!`: digits and blanks are apart, so no repetition overlaps another
-_DAYS = re.compile(r"(\d{1,6})\s*(?:-\s*(\d{1,6}))?\s*(!?)")
+MOST_DIGITS = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,16 +40,20 @@ class DueDays:
 def parse_due_days(text: str) -> DueDays:
     """Anki's syntax for a due date: `0` today, `3` in three days, `3-7` in three to seven
     days, and a `!` at the end to set the interval to the days as well."""
-    found = _DAYS.fullmatch(text.strip())
-    if found is None:
+    body = text.strip()
+    reset_interval = body.endswith("!")
+    first, dash, second = body.removesuffix("!").partition("-")
+    numbers = [first.strip(), *([second.strip()] if dash else [])]
+    if not all(
+        number.isascii() and number.isdecimal() and len(number) <= MOST_DIGITS for number in numbers
+    ):
         raise DueDaysError(text, "days as 0 (today), 3, or a range 3-7, with ! to set the interval")
-    low = int(found[1])
-    high = low if found[2] is None else int(found[2])
+    low, high = int(numbers[0]), int(numbers[-1])
     if high > MAX_DAYS:
         raise DueDaysError(text, f"at most {MAX_DAYS} days")
     if low > high:
         raise DueDaysError(text, f"a range goes from fewer days to more ({high}-{low}?)")
-    return DueDays(low, high, bool(found[3]))
+    return DueDays(low, high, reset_interval)
 
 
 def forget(schedule: Schedule) -> Schedule:
