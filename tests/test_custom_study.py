@@ -4,14 +4,17 @@ its answers apart and leaves every schedule (and the review log) as it was."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from studycards.collection.card_actions import bury
 from studycards.collection.importing import ImportTarget, import_sources
-from studycards.collection.reviewing import StudySession
+from studycards.collection.reviewing import StudySession, suspend
 from studycards.collection.scheduling import reschedule
+from studycards.errors import CardNotFoundError
 from studycards.model import (
     Chosen,
     Cram,
@@ -67,16 +70,29 @@ def test_extra_new_counts_the_new_cards_answered_today(collection, now):
     assert StudySession(collection, None, now, ExtraNew(1)).queue.counts() == (2, 0, 0)
 
 
-def test_review_ahead_answers_cards_early_and_reschedules_them(collection, now):
-    session_cards(collection, now, ExtraNew(4))  # every card Easy: due tomorrow
-    tomorrow = (now + timedelta(days=1)).date().toordinal()
-    assert {due for (due,) in rows(collection, "SELECT due FROM cards")} == {tomorrow}
-    assert session_cards(collection, now, None) == []
-    later = now + timedelta(minutes=5)
-    assert session_cards(collection, later, ReviewAhead(1)) == [1, 2, 3, 4, 5, 6]
-    later = {due for (due,) in rows(collection, "SELECT due FROM cards")}
-    assert min(later) > tomorrow  # answered, so moved on
-    assert rows(collection, "SELECT count(*) FROM reviews") == [(12,)]
+def dues(db_path) -> set[int]:
+    return {due for (due,) in rows(db_path, "SELECT due FROM cards")}
+
+
+def test_review_ahead_answers_cards_early_growing_from_the_days_since(collection, now):
+    session_cards(collection, now - timedelta(days=1), ExtraNew(4))  # Easy: due today
+    session_cards(collection, now, None)  # Easy again: an interval of 6 days, ease 2.7
+    assert dues(collection) == {now.date().toordinal() + 6}
+    early = now + timedelta(days=2)
+    assert session_cards(collection, early, ReviewAhead(5)) == [1, 2, 3, 4, 5, 6]
+    # Easy (ease 2.8) 2 days after the last answer: 2 x 2.8 days, not 6 x 2.8
+    assert dues(collection) == {early.date().toordinal() + 6}
+    assert rows(collection, "SELECT count(*) FROM reviews") == [(18,)]
+
+
+def test_sm2_takes_one_answer_a_day_however_often_a_card_is_shown(collection, now):
+    session_cards(collection, now - timedelta(days=1), ExtraNew(4))
+    session_cards(collection, now, None)  # due in 6 days
+    before = rows(collection, "SELECT reps, ease, interval, due FROM cards")
+    later = now + timedelta(minutes=10)
+    for _ in range(3):  # shown again and again today: Easy each time
+        assert len(session_cards(collection, later, ReviewAhead(7))) == 6
+    assert rows(collection, "SELECT reps, ease, interval, due FROM cards") == before
 
 
 def test_review_ahead_reaches_only_as_far_as_asked(collection, now):
@@ -209,3 +225,54 @@ def test_a_session_holds_at_most_so_many_cards_the_soonest_due(collection, now, 
         if not isinstance(plan, Chosen):
             assert [card.id for card in session.queue.reviews] == [3, 4], plan
         session.close()
+
+
+def test_undo_goes_back_so_many_steps_and_the_summary_counts_every_answer(
+    collection, now, monkeypatch
+):
+    monkeypatch.setattr("studycards.collection.reviewing.UNDO_STEPS", 2)
+    session = StudySession(collection, None, now, Cram("is:new"))
+    for _ in range(3):
+        card = session.next_card(now)
+        session.answer(card.queued, Grade.GOOD, now, 1000)
+    assert session.summary(now).reviewed == 3
+    assert session.undo(now) is not None and session.undo(now) is not None
+    assert session.undo(now) is None and not session.can_undo
+    assert session.summary(now).reviewed == 1
+    assert rows(collection, "SELECT count(*) FROM cram_answers") == [(1,)]
+    session.close()
+
+
+def hold_the_first_two(db_path, now) -> None:
+    """Card 1 suspended, card 2 buried: the soonest of any session over chosen cards."""
+    suspend(db_path, [1])
+    bury(db_path, [2], now)
+
+
+@pytest.mark.parametrize("plan", [ReviewAhead(1), Cram("is:review"), Forgotten(2)])
+def test_cards_left_out_do_not_count_against_the_cap(collection, now, monkeypatch, plan):
+    monkeypatch.setattr("studycards.store.custom.MOST_CARDS", 2)
+    session_cards(collection, now - timedelta(days=2), ExtraNew(4))  # due yesterday
+    if isinstance(plan, Forgotten):
+        for card_id in range(1, 7):
+            answer(collection, card_id, Grade.AGAIN, now - timedelta(days=1))
+    hold_the_first_two(collection, now)
+    session = StudySession(collection, None, now, plan)
+    assert sorted(card.id for card in session.queue.reviews + session.queue.learning) == [3, 4]
+    session.close()
+
+
+def test_a_crammed_card_pruned_meanwhile_is_named(collection, now):
+    session = StudySession(collection, None, now, Cram("is:new"))
+    card = session.next_card(now)
+    with sqlite3.connect(collection) as conn:
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("DELETE FROM cards WHERE id = ?", (card.queued.id,))
+    with pytest.raises(CardNotFoundError):
+        session.answer(card.queued, Grade.GOOD, now, 1000)
+    session.close()
+
+
+def test_the_cli_refuses_an_empty_cram(collection, now):
+    empty = invoke(collection, now, "review", "--cram", "  ")
+    assert empty.exit_code == 1 and "--cram needs a search" in empty.output

@@ -595,7 +595,8 @@ def _custom_study(
         if days is not None:
             plans.append(plan(days))
     if cram is not None:
-        parse_query(cram)
+        if parse_query(cram) is None:
+            raise StudycardsError("--cram needs a search: tag:chemo, deck:Bio is:review, ...")
         plans.append(Cram(cram))
     if len(plans) > 1:
         raise StudycardsError("choose one of --extra-new, --ahead, --forgotten and --cram")

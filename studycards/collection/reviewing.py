@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -43,6 +44,9 @@ from studycards.store.reviews import card_answers
 
 if TYPE_CHECKING:
     from studycards.store.db import Transaction, Writer
+
+
+UNDO_STEPS = 100  # how far back `u` goes in a session
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +98,8 @@ class StudySession:
     started: datetime
     plan: CustomStudy | None = None
     queue: ReviewQueue = field(init=False)
-    _done: list[_Done] = field(init=False, default_factory=list)
+    _done: deque[_Done] = field(init=False, default_factory=lambda: deque(maxlen=UNDO_STEPS))
+    _answers: list[ReviewLog] = field(init=False, default_factory=list)  # for the summary
     _engine: Writer | None = field(init=False, default=None)
     _engine_lock: threading.Lock = field(init=False, default_factory=threading.Lock)
 
@@ -169,7 +174,7 @@ class StudySession:
         with self._write() as session:
             log = answer_card(session, card.id, grade, now, duration_ms, today)
         undo = functools.partial(undo_answer, review_id=log.id)
-        self._done.append(_Done(card.id, self.queue.copy(), undo, log))
+        self._did(_Done(card.id, self.queue.copy(), undo, log))
         settings = self.decks[card.deck_id]
         if log.leech and settings.leech_action == LeechAction.SUSPEND:
             self.queue.drop(card.id)
@@ -187,7 +192,7 @@ class StudySession:
             answer_id = log_cram(session, card.id, grade, now, today, duration_ms)
         log = ReviewLog(answer_id, card.id, now, grade, card.schedule, card.schedule, duration_ms)
         undo = functools.partial(undo_cram, answer_id=answer_id)
-        self._done.append(_Done(card.id, self.queue.copy(), undo, log))
+        self._did(_Done(card.id, self.queue.copy(), undo, log))
         self.queue.crammed(card.id, grade, now)
 
     def undo(self, now: datetime) -> ShownCard | None:
@@ -199,6 +204,8 @@ class StudySession:
         with self._write() as session:
             done.take_back(session)
         self._done.pop()
+        if done.log is not None:  # the last answer given, as every later step is undone
+            self._answers.pop()
         self.queue = done.queue_before
         card = next(
             c for c in (*self.queue.learning, *self.queue.reviews, *self.queue.new)
@@ -228,8 +235,15 @@ class StudySession:
         self._drop(card, functools.partial(unbury_card, card_id=card.id))
 
     def _drop(self, card: QueuedCard, take_back: Callable[[Transaction], object]) -> None:
-        self._done.append(_Done(card.id, self.queue.copy(), take_back))
+        self._did(_Done(card.id, self.queue.copy(), take_back))
         self.queue.drop(card.id)
+
+    def _did(self, done: _Done) -> None:
+        """Keep a step for undo (the oldest goes past `UNDO_STEPS`: each holds a copy of the
+        queue) and an answer for the summary."""
+        self._done.append(done)
+        if done.log is not None:
+            self._answers.append(done.log)
 
     def reimport(self, card: ShownCard, now: datetime) -> ShownCard:
         """Import the card's source file again (after an edit) and show the card's new text."""
@@ -239,7 +253,7 @@ class StudySession:
         return self.show(card.queued, now)
 
     def summary(self, now: datetime) -> SessionSummary:
-        logs = [done.log for done in self._done if done.log is not None]
+        logs = self._answers
         again = sum(log.grade is Grade.AGAIN for log in logs)
         seconds = (now - self.started).total_seconds()
         cards = len({log.card_id for log in logs})

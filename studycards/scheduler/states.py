@@ -8,6 +8,9 @@ before the card shows again) and clear the card from today's queue once it score
 
 Re-drill steps: Again goes back to the first step; Hard, on a re-drill, moves on to the next
 step (staying on the last); a first answer below 4 always starts at the first step.
+
+A review card answered before it is due (review ahead, study now) grows from the days since
+its last answer rather than from its interval, as Anki's early reviews do.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from studycards.model import CardState, DeckSettings, Grade, Schedule, Scheduler
+from studycards.model import CardState, DeckSettings, Grade, Schedule, Scheduler, Sm2
 from studycards.scheduler import fsrs
 from studycards.scheduler.sm2 import PASS, review
 
@@ -30,8 +33,10 @@ CLEARS_TODAY = 4  # SM-2 step 7: grades of 4 and 5 end the day's re-drills
 
 
 def is_redrill(schedule: Schedule, today: date) -> bool:
-    """True when the card already had its first answer of `today` and failed the day's bar."""
-    return schedule.state is CardState.LEARNING and schedule.last_day == today
+    """True when the card already had its first answer of `today`: a re-drill after failing
+    the day's bar, or a review card that a custom study shows again the same day. Only that
+    first answer feeds SM-2."""
+    return schedule.state is not CardState.NEW and schedule.last_day == today
 
 
 def answer(
@@ -52,22 +57,35 @@ def _sm2_answer(
     so that a switch to FSRS starts from the card's whole history."""
     elapsed = (today - schedule.last_day).days if schedule.last_day else 0
     memory = fsrs.next_memory(schedule.memory, grade, elapsed, settings.parameters)
-    if is_redrill(schedule, today):
+    redrill = is_redrill(schedule, today)
+    if redrill:
         sm2, due, lapses = schedule.sm2, schedule.due, schedule.lapses
     else:
-        sm2 = review(schedule.sm2, grade)
+        sm2 = review(_grown_since(schedule, today), grade)
         sm2 = replace(sm2, interval=min(sm2.interval, settings.maximum_interval))
         due = today + timedelta(days=sm2.interval)
         lapses = schedule.lapses + (grade < PASS and schedule.state is CardState.REVIEW)
     if grade >= CLEARS_TODAY:
         return Schedule(sm2, CardState.REVIEW, due, 0, None, today, lapses, memory)
     steps = settings.learning_steps
-    if grade is Grade.AGAIN or not is_redrill(schedule, today):
+    if grade is Grade.AGAIN or not redrill or schedule.state is not CardState.LEARNING:
         step = 0
     else:
         step = min(schedule.step + 1, max(len(steps) - 1, 0))
     delay = steps[step] if steps else timedelta(0)
     return Schedule(sm2, CardState.LEARNING, due, step, now + delay, today, lapses, memory)
+
+
+def _grown_since(schedule: Schedule, today: date) -> Sm2:
+    """The SM-2 state an answer grows from: a review card answered before it is due (review
+    ahead, study now) grows from the days since its last answer, not from the interval it was
+    given, as Anki's early reviews do; else the state as it is."""
+    sm2, last = schedule.sm2, schedule.last_day
+    if schedule.state is not CardState.REVIEW or last is None or not schedule.due:
+        return sm2
+    if today >= schedule.due:
+        return sm2
+    return replace(sm2, interval=max(1, min(sm2.interval, (today - last).days)))
 
 
 def preview(

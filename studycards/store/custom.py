@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from studycards.errors import StudycardsError
@@ -25,7 +25,8 @@ from studycards.model import (
 )
 from studycards.scheduler.day import study_day
 from studycards.scheduler.queue import QueuedCard, ReviewQueue
-from studycards.search import parse_query
+from studycards.search import And, Is, Node, Not, Status, parse_query
+from studycards.store.cards import card_row
 from studycards.store.db import rows_in
 from studycards.store.rows import SUSPENDED, ScheduledRow, from_ms, schedule_from, to_ms
 from studycards.store.search import search_cards
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 
 ChosenCards = ReviewAhead | Forgotten | Cram | Chosen
 MOST_CARDS = 9999  # Anki's largest filtered deck: a session, not the whole collection
+_LAST = date.max.toordinal()  # where a new card (no due day) sorts among due days
 
 
 def custom_queue(
@@ -44,49 +46,51 @@ def custom_queue(
     now: datetime,
     plan: ChosenCards,
 ) -> ReviewQueue:
-    """The session of `plan` over `deck` and its children (`decks`, by id; None: every deck)."""
+    """The session of `plan` over `deck` and its children (`decks`, by id; None: every deck).
+    Cards left out are left out before the cap, so the cap counts only cards to study."""
     days = {deck_id: study_day(now, settings.rollover_hour) for deck_id, settings in decks.items()}
     match plan:
         case ReviewAhead(ahead):
-            ids = _due_within(conn, days, ahead)
+            review = f"queue = {int(CardState.REVIEW)} AND due <= :today + :ahead"
+            ids = _soonest(conn, days, review, {"ahead": ahead})
         case Forgotten(within):
-            ids = _forgotten(conn, days, within)
+            answered_again = (
+                "EXISTS (SELECT 1 FROM reviews r WHERE r.card_id = cards.id"
+                f" AND r.grade = {int(Grade.AGAIN)} AND r.day > :today - :within)"
+            )
+            ids = _soonest(conn, days, answered_again, {"within": within})
         case Cram(query):
-            found = search_cards(conn, parse_query(query), now, deck, limit=MOST_CARDS)
+            found = search_cards(conn, _studiable_matches(query), now, deck, limit=MOST_CARDS)
             ids = [card.id for card in found]
         case Chosen(card_ids):
             ids = list(card_ids)
-    return ReviewQueue.of(_studiable(conn, ids[:MOST_CARDS], days))
+    return ReviewQueue.of(_studiable(conn, ids, days)[:MOST_CARDS])
 
 
-def _due_within(conn: sqlite3.Connection, days: dict[int, date], ahead: int) -> list[int]:
-    """Review cards due on or before the study day `ahead` days after each deck's today, the
-    soonest due first."""
+def _soonest(
+    conn: sqlite3.Connection, days: dict[int, date], condition: str, params: dict[str, int]
+) -> list[int]:
+    """The cards of these decks meeting the SQL `condition` (over `cards`, with `params` and
+    :today, the deck's study day), neither suspended nor buried, the soonest due first (new
+    cards last), at most `MOST_CARDS`."""
     sql = (
-        f"SELECT due, id FROM cards WHERE deck_id = ? AND queue = {int(CardState.REVIEW)}"
-        " AND due <= ? ORDER BY due, id LIMIT ?"
+        f"SELECT ifnull(due, {_LAST}), id FROM cards WHERE deck_id = :deck"
+        f" AND queue != {SUSPENDED} AND (buried_until IS NULL OR buried_until <= :today)"
+        f" AND {condition} ORDER BY 1, id LIMIT {MOST_CARDS}"
     )
-    due = [
+    found = [
         row
         for deck_id, today in days.items()
-        for row in conn.execute(
-            sql, (deck_id, (today + timedelta(days=ahead)).toordinal(), MOST_CARDS)
-        )
+        for row in conn.execute(sql, {**params, "deck": deck_id, "today": today.toordinal()})
     ]
-    return [card_id for _, card_id in sorted(due)[:MOST_CARDS]]
+    return [card_id for _, card_id in sorted(found)[:MOST_CARDS]]
 
 
-def _forgotten(conn: sqlite3.Connection, days: dict[int, date], within: int) -> list[int]:
-    """Cards answered Again on one of the last `within` study days of their deck."""
-    sql = (
-        "SELECT DISTINCT r.card_id FROM reviews r JOIN cards c ON c.id = r.card_id"
-        " WHERE c.deck_id = ? AND r.grade = ? AND r.day > ?"
-    )
-    return [
-        card_id
-        for deck_id, today in days.items()
-        for (card_id,) in conn.execute(sql, (deck_id, int(Grade.AGAIN), today.toordinal() - within))
-    ]
+def _studiable_matches(query: str) -> Node:
+    """A cram's search, less the cards it leaves out, so that the cap counts only the rest."""
+    kept: tuple[Node, ...] = (Not(Is(Status.SUSPENDED)), Not(Is(Status.BURIED)))
+    parsed = parse_query(query)
+    return And(kept if parsed is None else (parsed, *kept))
 
 
 def _studiable(
@@ -126,8 +130,11 @@ def crammed_answers(conn: sqlite3.Connection, card_id: int) -> list[PastAnswer]:
 def log_cram(
     session: Session, card_id: int, grade: Grade, now: datetime, today: date, duration_ms: int
 ) -> int:
-    """Log a cram's answer (the card's schedule stays as it is); its id, for undo."""
+    """Log a cram's answer (the card's schedule stays as it is); its id, for undo. A card gone
+    since (pruned) raises `CardNotFoundError`, as an answer to it does."""
     from studycards.store.tables import CramAnswerRow
+
+    card_row(session, card_id)
 
     row = CramAnswerRow(
         card_id=card_id,

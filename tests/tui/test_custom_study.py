@@ -70,12 +70,13 @@ async def test_extra_new_cards_open_with_the_deck(db_path, seeds, clock):
 
 
 async def test_a_custom_study_with_no_cards_says_so(collection, clock):
-    app = make_app(collection, clock, plan=Cram("is:review"))
+    app = make_app(collection, clock, plan=Cram("is:review [/b]\nzz"))
     async with app.run_test(size=(100, 34)) as pilot:
         await settle(pilot)
         assert isinstance(app.screen, DeckListScreen)
         (note,) = app._notifications
-        assert note.message == "No cards to study: cram of is:review"
+        assert note.message == "No cards to study: cram of is:review [/b] zz"
+        assert not note.markup  # the query is text: as markup, `[/b]` would crash the app
 
 
 async def test_the_end_of_a_custom_study_names_it(collection, clock):
@@ -98,7 +99,8 @@ def test_the_dialog_reads_its_values():
 
 
 @pytest.mark.parametrize(
-    ("choice", "value"), [(1, "0"), (2, "-3"), (0, "1e3"), (1, "36501"), (3, ""), (3, '"open')]
+    ("choice", "value"),
+    [(1, "0"), (2, "-3"), (0, "1e3"), (1, "36501"), (0, "9" * 5000), (3, ""), (3, '"open')],
 )
 def test_the_dialog_refuses_what_does_not_fit(choice, value):
     with pytest.raises(ValueError):

@@ -31,7 +31,7 @@ def plan_label(plan: CustomStudy) -> str:
         case Forgotten(days):
             return f"cram of cards forgotten in {plural(days, 'day')}"
         case Cram(query):
-            return f"cram of {shorten(printable(query), 40)}"
+            return f"cram of {shorten(' '.join(printable(query).split()), 40)}"
         case Chosen(card_ids):
             return f"{plural(len(card_ids), 'card')} chosen"
 
@@ -62,7 +62,10 @@ def parse_plan(choice: int, value: str) -> CustomStudy:
         except SearchError as err:
             raise ValueError(str(err)) from None
         return Cram(value)
-    if not value.isdecimal() or not 1 <= int(value) <= MAX_DAYS:
+    if (
+        not (value.isdecimal() and len(value) <= len(str(MAX_DAYS)))
+        or not 1 <= int(value) <= MAX_DAYS
+    ):
         raise ValueError(f"type a whole number from 1 to {MAX_DAYS}")
     return (ExtraNew, ReviewAhead, Forgotten)[choice](int(value))
 

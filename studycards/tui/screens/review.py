@@ -212,7 +212,7 @@ class ReviewScreen(Screen[None]):
         self.busy = False
         self.card = None
         if self.plan is not None and (self.session is None or not self.session.can_undo):
-            self.notify(f"No cards to study: {plan_label(self.plan)}", timeout=5)
+            self.notify(f"No cards to study: {plan_label(self.plan)}", timeout=5, markup=False)
             self.dismiss(None)
             return
         title = None if self.plan is None else f"Custom study done: {plan_label(self.plan)}."
