@@ -13,7 +13,7 @@ from benchmarks.synthetic_revlog import simulate, write_revlog
 from studycards.cli.main import app
 from studycards.collection.reviewing import StudySession
 from studycards.model import Grade
-from tests.conftest import rows
+from tests.conftest import rows, study
 
 runner = CliRunner()
 HEADER = "card_id,review_time,review_rating,review_state,review_duration\n"
@@ -184,3 +184,18 @@ def test_reviews_eight_thousand_years_apart_are_scored(tmp_path, db_path, now):
                     "--json")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["scored"] > 0
+
+
+def test_a_forgotten_card_is_evaluated_from_the_forget_on(db_path, seeds, now):
+    from studycards.collection.card_actions import forget
+    from studycards.collection.evaluating import collection_histories
+    from studycards.store.db import opened
+
+    assert invoke(db_path, now, "import", str(seeds)).exit_code == 0
+    for days in (0, 1, 7):
+        study(db_path, now + timedelta(days=days), Grade.GOOD)  # card 1 each day
+    forget(db_path, [1], now + timedelta(days=8))
+    study(db_path, now + timedelta(days=9), Grade.GOOD)
+    with opened(db_path) as conn:
+        (card,) = [history for history in collection_histories(conn, None) if history.card == 1]
+    assert len(card.answers) == 1

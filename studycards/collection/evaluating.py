@@ -22,6 +22,7 @@ from studycards.sources.revlog import read_revlog
 from studycards.store.db import opened
 from studycards.store.decks import deck_tree, set_parameters
 from studycards.store.history import review_history
+from studycards.store.manual import last_forgotten
 
 
 def evaluate_collection(db_path: Path, deck: str | None = None) -> Evaluation:
@@ -52,10 +53,14 @@ def optimize_decks(db_path: Path, deck: str | None = None) -> Optimization:
 def collection_histories(
     conn: sqlite3.Connection, deck_ids: Collection[int] | None
 ) -> list[History]:
-    """The answers of the cards of `deck_ids` (every card for None), as histories."""
+    """The answers of the cards of `deck_ids` (every card for None), as histories: a card
+    forgotten (in the browser) starts its history again there, as Anki's FSRS reads a reset."""
+    forgotten = last_forgotten(conn)
     rows = review_history(conn, deck_ids)
     return histories(
-        (row.card_id, Answer(row.reviewed_at, row.day, RATINGS[Grade(row.grade)])) for row in rows
+        (row.card_id, Answer(row.reviewed_at, row.day, RATINGS[Grade(row.grade)]))
+        for row in rows
+        if row.reviewed_at > forgotten.get(row.card_id, -1)
     )
 
 

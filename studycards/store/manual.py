@@ -75,3 +75,12 @@ def change_by_hand(
                                    made.reset_interval))  # fmt: skip
             done.append(card_id)
     return done
+
+
+def last_forgotten(conn: sqlite3.Connection) -> dict[int, int]:
+    """Card id -> when (ms) it was last forgotten, for the cards ever forgotten."""
+    return dict(
+        conn.execute(
+            "SELECT card_id, max(made_at) FROM manual_changes WHERE days IS NULL GROUP BY card_id"
+        ).fetchall()
+    )
