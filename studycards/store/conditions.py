@@ -107,12 +107,12 @@ class Compiler:
         decks: dict[int, str],
         params: list[object],
         *,
-        known: str | None = None,
+        known: tuple[str, bool] | None = None,
         relaxed: bool = False,
     ) -> None:
         self.decks = decks
         self.params = params
-        self.known = known  # an FTS5 query true of every card searched
+        self.known = known  # an FTS5 query true (or false) of every card searched
         self.relaxed = relaxed  # text tests become what makes the condition hold, if any
 
     def _bind(self, value: object) -> str:
@@ -174,8 +174,8 @@ class Compiler:
     def _text(self, match: str, negated: bool) -> str:
         """A test of the FTS5 query `match`; relaxed, true or false as the NOTs above it make
         the condition hold (what a card's text is aside, the condition is then implied)."""
-        if match == self.known:
-            return "1"
+        if self.known is not None and match == self.known[0]:
+            return "1" if self.known[1] else "0"
         if self.relaxed:
             return "0" if negated else "1"
         return _MATCH.replace("?", self._bind(match))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from studycards.model import CardListing
-from studycards.search import And, Node, Or, Text
+from studycards.search import And, Node, Not, Or, Text
 from studycards.store.conditions import Compiler, fts_string, has_tag, joined_text
 from studycards.store.decks import deck_tree
 from studycards.store.due import Day
@@ -81,19 +81,24 @@ def search_cards(
     """Cards matching `query` (all for None) of `deck` and its children (every deck for None),
     soonest due first as `cards` lists them: the page of `limit` rows after `offset`.
 
-    The plan follows how many cards match the text that every match has (`lead`): up to
-    `FEW`, those alone are read. Past it, the page is looked for among the first cards in
-    order that the rest of the query matches, as many as hold it twice over if the text
-    matches `FEW` of the cards; a page found whole there is the page. Else every card
-    searched is tested, as for a query without text."""
+    The plan follows how many cards match the text that every match has (`lead`), or lack
+    (`absent`): up to `FEW`, those alone are read. Past it, the page is looked for among the
+    first cards in order that the rest of the query matches, as many as hold it twice over if
+    the text matches `FEW` of the cards; a page found whole there is the page. Else every
+    card searched is tested, as for a query without text."""
     search = Search.of(conn, query, now, deck, limit, offset)
     text = None if query is None else lead(query)
     if text is None:
+        lacked = None if query is None else absent(query)
+        every = _every_card_text(search.decks)
+        if lacked is not None and every is not None:
+            ids = _matches(conn, f"{every} NOT ({lacked})")
+            if len(ids) <= FEW:
+                return search.by_id(ids, (lacked, False))
         return search.every_card()
-    sql = "SELECT rowid FROM card_search WHERE card_search MATCH ? LIMIT ?"
-    ids = [rowid for (rowid,) in conn.execute(sql, (text, FEW + 1))]
+    ids = _matches(conn, text)
     if len(ids) <= FEW:
-        return search.by_id(ids, text)
+        return search.by_id(ids, (text, True))
     cards = conn.execute("SELECT max(id) FROM cards").fetchone()[0]
     first = None if limit is None else 2 * (offset + limit) * cards // FEW
     if first is not None and first < cards:  # else as well test every card
@@ -101,6 +106,20 @@ def search_cards(
         if page is not None:
             return page
     return search.every_card()
+
+
+def _matches(conn: sqlite3.Connection, text: str) -> list[int]:
+    """The cards the FTS5 query `text` matches, up to one past `FEW`."""
+    sql = "SELECT rowid FROM card_search WHERE card_search MATCH ? LIMIT ?"
+    return [rowid for (rowid,) in conn.execute(sql, (text, FEW + 1))]
+
+
+def _every_card_text(decks: dict[int, str]) -> str | None:
+    """An FTS5 query matching every card of these decks (by its deck's name, in the index),
+    or None when a name holds no word (a letter or digit) to find it by."""
+    if not decks or not all(any(char.isalnum() for char in name) for name in decks.values()):
+        return None
+    return f"deck : ({' OR '.join(fts_string(name, prefix=False) for name in decks.values())})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,9 +156,10 @@ class Search:
         """The page, chosen from every card of the decks searched."""
         return self._page(_EVERY_CARD)
 
-    def by_id(self, ids: list[int], text: str) -> list[CardListing]:
-        """The page, chosen from the cards `ids`: those the FTS5 query `text` matches."""
-        return self._page(_BY_ID, (json.dumps(ids),), known=text)
+    def by_id(self, ids: list[int], known: tuple[str, bool]) -> list[CardListing]:
+        """The page, chosen from the cards `ids`: those that an FTS5 query matches, or does
+        not, as `known` says."""
+        return self._page(_BY_ID, (json.dumps(ids),), known=known)
 
     def among_first(self, count: int) -> list[CardListing] | None:
         """The page, if it is found whole among the first `count` cards in order that the
@@ -163,12 +183,12 @@ class Search:
         rows: str,
         bound: tuple[object, ...] = (),
         *,
-        known: str | None = None,
+        known: tuple[str, bool] | None = None,
         first: str = "",
         first_bound: tuple[object, ...] = (),
     ) -> list[CardListing]:
-        """The page of the cards `rows` (binding `bound`), of all of which the FTS5 query
-        `known` is true; `first` defines the candidates `rows` may name (binding
+        """The page of the cards `rows` (binding `bound`), of all of which an FTS5 query is
+        true or false as `known` says; `first` defines the candidates `rows` may name (binding
         `first_bound`)."""
         params: list[object] = [self.days, *first_bound, *bound]
         compiler = Compiler(self.decks, params, known=known)
@@ -197,3 +217,11 @@ def _text_of(node: Node) -> str | None:
     if isinstance(node, And | Or) and all(isinstance(term, Text) for term in node.terms):
         return joined_text(node)
     return None
+
+
+def absent(query: Node) -> str | None:
+    """The FTS5 query of text that no match has, if any: the query is, or its AND has, a NOT
+    of a term that is all text."""
+    terms = query.terms if isinstance(query, And) else (query,)
+    negated = (_text_of(term.term) for term in terms if isinstance(term, Not))
+    return next((text for text in negated if text is not None), None)

@@ -21,7 +21,7 @@ from studycards.search import parse_query
 from studycards.store.conditions import glob_match
 from studycards.store.db import engine, opened
 from studycards.store.reviews import answer_card
-from studycards.store.search import Search, lead
+from studycards.store.search import Search, absent, lead
 
 NOTES = {
     # name: (deck, question, answer, tags)
@@ -284,6 +284,8 @@ PLANNED = [
     "what and gene -what",
     "the -is:due",
     "in -(is -the)",
+    "-what",
+    "-(what or unit) -is:new",
 ]
 
 
@@ -292,13 +294,18 @@ def every_plan(conn: sqlite3.Connection, query: str, now) -> None:
     `among_first` may only fail to find it whole, and finds it among every card."""
     parsed = parse_query(query)
     text = None if parsed is None else lead(parsed)
+    lacked = None if parsed is None else absent(parsed)
     for limit, offset in itertools.product((1, 2, 3, None), (0, 1, 4)):
         search = Search.of(conn, parsed, now, None, limit, offset)
         page = search.every_card()
         if text is not None:
             sql = "SELECT rowid FROM card_search WHERE card_search MATCH ?"
             ids = [rowid for (rowid,) in conn.execute(sql, (text,))]
-            assert search.by_id(ids, text) == page
+            assert search.by_id(ids, (text, True)) == page
+        if lacked is not None:
+            lacking = "SELECT id FROM cards EXCEPT SELECT rowid FROM card_search WHERE card_search"
+            ids = [card_id for (card_id,) in conn.execute(f"{lacking} MATCH ?", (lacked,))]
+            assert search.by_id(ids, (lacked, False)) == page
         for count in range(len(NOTES)):
             assert search.among_first(count) in (None, page)
         whole = search.among_first(len(NOTES))
@@ -327,3 +334,18 @@ def test_every_plan_gives_the_same_page(scheduled, now, query):
 def test_any_query_gives_the_same_page_by_every_plan(scheduled, now, query):
     with contextlib.suppress(SearchError), opened(scheduled) as conn:
         every_plan(conn, query, now)
+
+
+def test_a_deck_named_without_words_is_searched_too(db_path, tmp_path, now):
+    """Cards lacking a word are found through their decks' names in the index, unless a deck's
+    name holds no word to find it by: then by testing every card."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for name, deck in (("a", "!!!"), ("b", "Biology")):
+        (folder / f"{name}.md").write_text(
+            f"---\nquestion: Card {name}?\nanswer: Yes.\nsubject: '{deck}'\n---\n"
+        )
+    import_sources(db_path, [ImportTarget((folder,))], now)
+    assert [card.deck for card in search_cards(db_path, "-yes", now)] == []
+    assert {card.deck for card in search_cards(db_path, "-biology", now)} == {"!!!"}
+    assert {card.deck for card in search_cards(db_path, "-biology", now, "Biology")} == set()
