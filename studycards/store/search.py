@@ -90,7 +90,7 @@ def search_cards(
     text = None if query is None else lead(query)
     if text is None:
         lacked = None if query is None else absent(query)
-        every = _every_card_text(search.decks)
+        every = None if lacked is None else _every_card_text(search.decks)
         if lacked is not None and every is not None:
             ids = _matches(conn, f"{every} NOT ({lacked})")
             if len(ids) <= FEW:
@@ -99,7 +99,7 @@ def search_cards(
     ids = _matches(conn, text)
     if len(ids) <= FEW:
         return search.by_id(ids, (text, True))
-    cards = conn.execute("SELECT max(id) FROM cards").fetchone()[0]
+    cards = conn.execute("SELECT max(id) FROM cards").fetchone()[0] or 0
     first = None if limit is None else 2 * (offset + limit) * cards // FEW
     if first is not None and first < cards:  # else as well test every card
         page = search.among_first(first)
