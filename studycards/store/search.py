@@ -118,8 +118,11 @@ def _matches(conn: sqlite3.Connection, text: str) -> list[int]:
 
 def _every_card_text(decks: dict[int, str]) -> str | None:
     """An FTS5 query matching every card of these decks (by its deck's name, in the index),
-    or None when a name holds no word (a letter or digit) to find it by."""
-    if not decks or not all(any(char.isalnum() for char in name) for name in decks.values()):
+    or None unless each name holds a word to find it by: an ASCII letter or digit, surely one
+    to FTS5 (whose Unicode tables are 6.1's, where a newer letter is no word)."""
+    if not decks or not all(
+        any(c.isascii() and c.isalnum() for c in name) for name in decks.values()
+    ):
         return None
     return f"deck : ({' OR '.join(fts_string(name, prefix=False) for name in decks.values())})"
 

@@ -338,14 +338,15 @@ def test_any_query_gives_the_same_page_by_every_plan(scheduled, now, query):
 
 def test_a_deck_named_without_words_is_searched_too(db_path, tmp_path, now):
     """Cards lacking a word are found through their decks' names in the index, unless a deck's
-    name holds no word to find it by: then by testing every card."""
+    name holds no ASCII word to find it by: then by testing every card."""
     folder = tmp_path / "notes"
     folder.mkdir()
-    for name, deck in (("a", "!!!"), ("b", "Biology")):
+    for name, deck in (("a", "!!!"), ("b", "Biology"), ("c", "日本")):
         (folder / f"{name}.md").write_text(
             f"---\nquestion: Card {name}?\nanswer: Yes.\nsubject: '{deck}'\n---\n"
         )
     import_sources(db_path, [ImportTarget((folder,))], now)
     assert [card.deck for card in search_cards(db_path, "-yes", now)] == []
-    assert {card.deck for card in search_cards(db_path, "-biology", now)} == {"!!!"}
+    assert {card.deck for card in search_cards(db_path, "-biology", now)} == {"!!!", "日本"}
     assert {card.deck for card in search_cards(db_path, "-biology", now, "Biology")} == set()
+    assert {card.deck for card in search_cards(db_path, "-日本", now, "日本")} == set()
