@@ -70,12 +70,13 @@ def answered_days(
 
 
 def cards_answered_on(conn: sqlite3.Connection, deck_ids: Sequence[int] | None, day: int) -> int:
-    """Cards answered on the study day `day`: that day's answers, read by day, and the deck of
-    each one's card (not a look at every card of the decks)."""
+    """Cards answered on the study day `day`: that day's answers, read by day, and for decks
+    the deck of each one's card (not a look at every card of the decks)."""
     where, values = _decks("c.deck_id IN ({})", deck_ids)
+    cards = "" if deck_ids is None else " CROSS JOIN cards c ON c.id = r.card_id"
     (count,) = conn.execute(
         "SELECT count(DISTINCT r.card_id) FROM reviews r INDEXED BY ix_reviews_day_tally"
-        f" CROSS JOIN cards c ON c.id = r.card_id WHERE r.day = ? {where}",
+        f"{cards} WHERE r.day = ? {where}",
         (day, *values),
     ).fetchone()
     return int(count)
