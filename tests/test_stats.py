@@ -3,6 +3,7 @@ command's output."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
 
 from textual.widgets import Static
@@ -63,6 +64,37 @@ def test_true_retention_counts_reviews_of_day_old_cards(db_path, seeds, now):
     month = retention["Last month"]
     assert (month.young_passed, month.young_failed, month.mature_passed) == (2, 1, 0)
     assert retention["Today"].young_passed == retention["Last week"].young_failed == 0
+
+
+def test_streaks_reach_back_past_the_year_shown(db_path, seeds, tmp_path, now):
+    """Days answered over a year ago (before the days shown) still make the longest streak,
+    for one deck as for the collection; a deck counts its own cards' answers alone."""
+    import_sources(db_path, [ImportTarget((seeds,), "Oncology", DeckSettings("Oncology"))], now)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "a.md").write_text("---\nquestion: Q?\nanswer: A.\nsubject: Other\n---\n")
+    import_sources(db_path, [ImportTarget((other,))], now)
+    today = collection_stats(db_path, now).today.toordinal()
+    days = {"Oncology": (-366, -365, -364, -363, 0), "Other": (-370, -369, -368, -367, -1)}
+    conn = sqlite3.connect(db_path)
+    with conn:
+        for deck, ago in days.items():
+            conn.executemany(
+                "INSERT INTO reviews (card_id, reviewed_at, day, grade, duration_ms,"
+                " before_state, before_reps, before_ease, before_interval, before_step,"
+                " before_lapses, after_state, after_reps, after_ease, after_interval,"
+                " after_step, after_lapses) SELECT c.id, 0, ?, 4, 1000, 2, 1, 2.5, 3, 0, 0, 2,"
+                " 2, 2.5, 6, 0, 0 FROM cards c JOIN decks d ON d.id = c.deck_id"
+                " WHERE d.name = ? LIMIT 1",
+                [(today + day, deck) for day in ago],
+            )
+    conn.close()
+    figures = {
+        deck: (stats.streak, stats.longest_streak, stats.cards_today)
+        for deck in (None, "Oncology", "Other")
+        for stats in (collection_stats(db_path, now, deck),)
+    }
+    assert figures == {None: (2, 8, 1), "Oncology": (1, 4, 1), "Other": (1, 4, 0)}
 
 
 def test_streaks():

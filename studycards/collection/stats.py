@@ -55,13 +55,13 @@ def collection_stats(db_path: Path, now: datetime, deck: str | None = None) -> S
         first = today - timedelta(days=YEAR - 1)
         fsrs = [deck_id for deck_id, d in decks.items() if d.scheduler == Scheduler.FSRS]
         groups = store.answer_groups(conn, deck_ids, first.toordinal())
-        days = store.answered_days(conn, deck_ids)
+        older = store.answered_days(conn, deck_ids, first.toordinal())
         cards_today = store.cards_answered_on(conn, deck_ids, today.toordinal())
         due = store.due_days(conn, deck_ids, (today + timedelta(FORECAST_DAYS - 1)).toordinal())
         states = store.state_counts(conn, deck_ids, today.toordinal())
         spread = store.review_spread(conn, deck_ids)
         memories = store.memories(conn, fsrs) if fsrs else []
-    streak, longest = _streaks(days, today.toordinal())
+    streak, longest = _streaks(older + sorted({group.day for group in groups}), today.toordinal())
     curves = {deck_id: forgetting_curve(decks[deck_id].parameters) for deck_id in fsrs}
     recall = [
         (curves[deck_id](today.toordinal() - (last_day or today.toordinal()), stability), n)

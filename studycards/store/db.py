@@ -232,10 +232,17 @@ def engine(path: Path) -> Engine:
 
     Transactions start with BEGIN IMMEDIATE: a writer takes the write lock up front and waits
     out the busy timeout, instead of failing when another process wrote since it began reading.
+
+    An INSERT of many rows is sent as statements of many rows each ("insertmanyvalues"), not
+    one statement a row: a statement on `cards` opens a savepoint (its triggers write to the
+    search index), and FTS5 flushes its pending words to a new segment at every savepoint, so
+    one card a statement costs the index ~75 µs a card instead of ~20 (10,000 new cards:
+    1.9 -> 1.2 s of writing).
     """
     from sqlalchemy import create_engine, event
 
     result = create_engine(f"sqlite:///{path}", creator=lambda: _autocommit(connect(path)))
+    result.dialect.use_insertmanyvalues_wo_returning = True
 
     @event.listens_for(result, "begin")
     def _begin_immediate(connection: object) -> None:

@@ -1,82 +1,75 @@
-"""A parsed search (`studycards.search`) run on a collection: the tree becomes one SQL query
-whose every value from the user is a bound parameter, words and phrases going to the FTS5
-index `card_search` (migration 8) as quoted FTS5 strings.
+"""A parsed search (`studycards.search`) run on a collection: its terms become one SQL
+condition (`conditions.Compiler`) tested on cards, in a query whose plan follows how many
+cards match the query's text.
 
-Each term compiles to a condition that is never NULL, so that `-term` is exactly the cards
-the term does not match. Days are each card's deck's study day (decks roll over at their own
-hour): the query joins a table `day` of the decks searched, with today and when it ends.
+Days are each card's deck's study day (decks roll over at their own hour): the query joins a
+table `day` of the decks searched, with today and when it ends.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime
 
-from studycards.convert import deck_fold, deck_name
-from studycards.model import CardListing, CardState, deck_ancestors, tag_name
-from studycards.search import (
-    And,
-    Compare,
-    Deck,
-    Is,
-    Node,
-    Not,
-    Op,
-    Or,
-    Prop,
-    Rated,
-    Status,
-    Tag,
-    Text,
-)
+from studycards.model import CardListing
+from studycards.search import And, Node, Not, Or, Text
+from studycards.store.conditions import Compiler, fts_string, has_tag, joined_text
 from studycards.store.decks import deck_tree
 from studycards.store.due import Day
-from studycards.store.rows import SUSPENDED, ListedCard
-from studycards.text import printable
+from studycards.store.rows import ListedCard
 
 # The page's cards are chosen, with their schedules, from the index ix_cards_browse alone (a
 # subquery with a LIMIT is never merged into the join around it); only their questions are
 # then read from the table, whose long answers lie before the schedule columns. CROSS JOIN
-# keeps the page the outer loop: with JOIN, SQLite 3.40 took three times as long.
-_SELECT = """
+# keeps the page the outer loop: with JOIN, SQLite 3.40 took three times as long. `{rows}`
+# are the cards the page is chosen from (`{candidates}` may define them). The table `day` is
+# made once (its LIMIT keeps SQLite from reading the JSON again for each card: is:due took
+# 25 ms, not 15), without MATERIALIZED, which SQLite before 3.35 does not know.
+_DAY = """
     WITH day(deck_id, today, until, rank) AS (
         SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'),
             json_extract(value, '$[2]'), key
-        FROM json_each(?)
-    ), page AS (
+        FROM json_each(?) LIMIT -1
+    )"""
+_SELECT = (
+    _DAY
+    + """{candidates}, page AS (
         SELECT c.id, c.state, c.due, c.interval, c.ease, c.reps, day.today, c.queue,
             c.buried_until, day.rank
-        FROM day JOIN cards c ON c.deck_id = day.deck_id
-        WHERE {where} ORDER BY c.due IS NULL, c.due, day.rank, c.id LIMIT ? OFFSET ?
+        FROM {rows} WHERE {where} ORDER BY c.due IS NULL, c.due, day.rank, c.id LIMIT ? OFFSET ?
     )
     SELECT p.id, d.name, c.front, p.state, p.due, p.interval, p.ease, p.reps, p.today, p.queue,
         p.buried_until
     FROM page p CROSS JOIN cards c ON c.id = p.id CROSS JOIN decks d ON d.id = c.deck_id
     ORDER BY p.due IS NULL, p.due, p.rank, p.id
 """
-_MATCH = "+c.id IN (SELECT rowid FROM card_search WHERE card_search MATCH ?)"
-_NOT_BURIED = "coalesce(c.buried_until, 0) <= day.today"
-_STATUS = {
-    Status.NEW: f"c.state = {int(CardState.NEW)}",
-    Status.LEARN: f"c.state = {int(CardState.LEARNING)}",
-    Status.REVIEW: f"c.state = {int(CardState.REVIEW)}",
-    Status.SUSPENDED: f"c.queue = {SUSPENDED}",
-    Status.BURIED: f"NOT {_NOT_BURIED}",
-    # what a session shows today, deck limits aside (as `due.shows_today` has it)
-    Status.DUE: f"(c.queue = {int(CardState.REVIEW)}"
-    " AND coalesce(c.due, day.today + 1) <= day.today"
-    f" OR c.queue = {int(CardState.LEARNING)} AND coalesce(c.redrill_at, 0) < day.until)"
-    f" AND {_NOT_BURIED}",
-}
-_PROP = {
-    Prop.IVL: "c.interval",
-    Prop.LAPSES: "c.lapses",
-    Prop.EASE: "c.ease",
-    Prop.REPS: "(SELECT count(*) FROM reviews r WHERE r.card_id = c.id)",
-    Prop.DUE: "c.due - day.today",  # NULL for a new card: compared under `c.due IS NOT NULL`
-}
-_SQL_OPS = {Op.EQ: "=", Op.NE: "!=", Op.LT: "<", Op.GT: ">", Op.LE: "<=", Op.GE: ">="}
+)
+_EVERY_CARD = "day JOIN cards c ON c.deck_id = day.deck_id"
+# the cards of the ids bound, read from the table by id
+_BY_ID = (
+    "json_each(?) m CROSS JOIN cards c ON c.id = m.value CROSS JOIN day ON day.deck_id = c.deck_id"
+)
+# The first cards in order that a condition (the query, its text aside) matches. The due
+# day of the nth card with one that it matches in each deck, read in the order of the index,
+# bounds them: the first n cards in order have their due day by the least of those.
+_CUTOFF = (
+    _DAY
+    + """
+    SELECT min((SELECT c.due FROM cards c WHERE c.deck_id = day.deck_id AND c.due IS NOT NULL
+        AND {relaxed} ORDER BY c.due LIMIT 1 OFFSET ?)) FROM day"""
+)
+_FIRST = """, candidate AS (
+        SELECT c.id FROM day JOIN cards c ON c.deck_id = day.deck_id
+        WHERE {relaxed} AND {dated} ORDER BY c.due IS NULL, c.due, day.rank, c.id LIMIT ?
+    )"""
+_CANDIDATE = (
+    "candidate k CROSS JOIN cards c ON c.id = k.id CROSS JOIN day ON day.deck_id = c.deck_id"
+)
+# Up to this many cards matching a search's text are read by id (~1 µs each, from the table);
+# testing a card against the set of many matches costs ~0.3 µs, for every card searched.
+FEW = 10_000
 
 
 def search_cards(
@@ -88,124 +81,152 @@ def search_cards(
     offset: int = 0,
 ) -> list[CardListing]:
     """Cards matching `query` (all for None) of `deck` and its children (every deck for None),
-    soonest due first as `cards` lists them: the page of `limit` rows after `offset`."""
-    decks = deck_tree(conn, deck)
-    days = [  # in the order of their names: the listing's order within a day
-        (deck_id, *Day.of(now, settings.rollover_hour))
-        for deck_id, settings in sorted(decks.items(), key=lambda item: item[1].name)
-    ]
-    names = {deck_id: settings.name for deck_id, settings in decks.items()}
-    params: list[object] = [json.dumps(days)]
-    where = "1" if query is None else _Compiler(names, params).condition(query)
-    params += [-1 if limit is None else limit, offset]
-    conn.create_function("search_has_tag", 2, _has_tag, deterministic=True)
-    rows = conn.execute(_SELECT.format(where=where), params)
-    return [ListedCard._make(row).listing() for row in rows]
+    soonest due first as `cards` lists them: the page of `limit` rows after `offset`.
+
+    The plan follows how many cards match the text that every match has (`lead`), or lack
+    (`absent`): up to `FEW`, those alone are read. Past it, the page is looked for among the
+    first cards in order that the rest of the query matches, as many as hold it twice over if
+    the text matches `FEW` of the cards; a page found whole there is the page. Else every
+    card searched is tested, as for a query without text."""
+    search = Search.of(conn, query, now, deck, limit, offset)
+    text = None if query is None else lead(query)
+    if text is None:
+        lacked = None if query is None else absent(query)
+        every = None if lacked is None else _every_card_text(search.decks)
+        if lacked is not None and every is not None:
+            ids = _matches(conn, f"{every} NOT ({lacked})")
+            if len(ids) <= FEW:
+                return search.by_id(ids, (lacked, False))
+        return search.every_card()
+    ids = _matches(conn, text)
+    if len(ids) <= FEW:
+        return search.by_id(ids, (text, True))
+    cards = conn.execute("SELECT max(id) FROM cards").fetchone()[0] or 0
+    first = None if limit is None else 2 * (offset + limit) * cards // FEW
+    if first is not None and first < cards:  # else as well test every card
+        page = search.among_first(first)
+        if page is not None:
+            return page
+    return search.every_card()
 
 
-def fts_string(text: str, prefix: bool) -> str:
-    """`text` as one FTS5 string (a phrase of its words), quotes doubled: FTS5's operators and
-    column filters inside it are only text. A prefix string matches words its last word begins.
-    Control characters go, as they went from card text (FTS5 takes a NUL for the string's end)."""
-    return '"' + printable(text).replace('"', '""') + '"' + "*" * prefix
+def _matches(conn: sqlite3.Connection, text: str) -> list[int]:
+    """The cards the FTS5 query `text` matches, up to one past `FEW`."""
+    sql = "SELECT rowid FROM card_search WHERE card_search MATCH ? LIMIT ?"
+    return [rowid for (rowid,) in conn.execute(sql, (text, FEW + 1))]
 
 
-def glob_match(pattern: str, text: str) -> bool:
-    """Whether `text` is `pattern`, whose `*`s stand for any characters (none included).
-
-    Without a regular expression: the pieces between the stars are found left to right, each
-    as early as it can be, which is the earliest placement that leaves the most for the rest.
-    """
-    if "*" not in pattern:
-        return text == pattern
-    first, *middle, last = pattern.split("*")
-    if len(text) < len(first) + len(last) or not (text.startswith(first) and text.endswith(last)):
-        return False
-    at, end = len(first), len(text) - len(last)
-    for piece in middle:
-        found = text.find(piece, at, end)
-        if found < 0:
-            return False
-        at = found + len(piece)
-    return True
+def _every_card_text(decks: dict[int, str]) -> str | None:
+    """An FTS5 query matching every card of these decks (by its deck's name, in the index),
+    or None unless each name holds a word to find it by: an ASCII letter or digit, surely one
+    to FTS5 (whose Unicode tables are 6.1's, where a newer letter is no word)."""
+    if not decks or not all(
+        any(c.isascii() and c.isalnum() for c in name) for name in decks.values()
+    ):
+        return None
+    return f"deck : ({' OR '.join(fts_string(name, prefix=False) for name in decks.values())})"
 
 
-def _name_matches(pattern: str, name: str) -> bool:
-    """Whether a deck or tag `name` (folded) is `pattern` (folded) or under one that is."""
-    return any(glob_match(pattern, prefix) for prefix in deck_ancestors(name))
+@dataclass(frozen=True, slots=True)
+class Search:
+    """One search's page, by each plan: the cards it is chosen from differ, never the page."""
+
+    conn: sqlite3.Connection
+    query: Node | None
+    decks: dict[int, str]
+    days: str  # JSON: [deck id, today, when today ends] by deck name
+    limit: int | None
+    offset: int
+
+    @classmethod
+    def of(
+        cls,
+        conn: sqlite3.Connection,
+        query: Node | None,
+        now: datetime,
+        deck: str | None,
+        limit: int | None,
+        offset: int,
+    ) -> Search:
+        conn.create_function("search_has_tag", 2, has_tag, deterministic=True)
+        decks = deck_tree(conn, deck)
+        days = [  # in the order of their names: the listing's order within a day
+            (deck_id, *Day.of(now, settings.rollover_hour))
+            for deck_id, settings in sorted(decks.items(), key=lambda item: item[1].name)
+        ]
+        names = {deck_id: settings.name for deck_id, settings in decks.items()}
+        return cls(conn, query, names, json.dumps(days), limit, offset)
+
+    def every_card(self) -> list[CardListing]:
+        """The page, chosen from every card of the decks searched."""
+        return self._page(_EVERY_CARD)
+
+    def by_id(self, ids: list[int], known: tuple[str, bool]) -> list[CardListing]:
+        """The page, chosen from the cards `ids`: those that an FTS5 query matches, or does
+        not, as `known` says."""
+        return self._page(_BY_ID, (json.dumps(ids),), known=known)
+
+    def among_first(self, count: int) -> list[CardListing] | None:
+        """The page, if it is found whole among the first `count` cards in order that the
+        query matches when each of its words and phrases is taken to be there or not,
+        whichever lets the query match (every card that it matches is among them)."""
+        if self.limit is None:
+            return None
+        params: list[object] = []
+        compiler = Compiler(self.decks, params, relaxed=True)
+        relaxed = "1" if self.query is None else compiler.condition(self.query)
+        cutoff_sql = _CUTOFF.format(relaxed=relaxed)
+        (cutoff,) = self.conn.execute(cutoff_sql, [self.days, *params, count - 1]).fetchone()
+        dated = "1" if cutoff is None else "c.due <= ?"  # else the undated ones may be first
+        params += [] if cutoff is None else [cutoff]
+        first = _FIRST.format(relaxed=relaxed, dated=dated)
+        page = self._page(_CANDIDATE, first=first, first_bound=(*params, count))
+        return page if len(page) == self.limit else None
+
+    def _page(
+        self,
+        rows: str,
+        bound: tuple[object, ...] = (),
+        *,
+        known: tuple[str, bool] | None = None,
+        first: str = "",
+        first_bound: tuple[object, ...] = (),
+    ) -> list[CardListing]:
+        """The page of the cards `rows` (binding `bound`), of all of which an FTS5 query is
+        true or false as `known` says; `first` defines the candidates `rows` may name (binding
+        `first_bound`)."""
+        params: list[object] = [self.days, *first_bound, *bound]
+        compiler = Compiler(self.decks, params, known=known)
+        where = "1" if self.query is None else compiler.condition(self.query)
+        params += [-1 if self.limit is None else self.limit, self.offset]
+        sql = _SELECT.format(candidates=first, rows=rows, where=where)
+        return [ListedCard._make(row).listing() for row in self.conn.execute(sql, params)]
 
 
-def _has_tag(tags: str, pattern: str) -> bool:
-    """SQL function: whether one of `tags` (a card's, space-separated) matches `pattern`.
-    Tags fold as deck names do (case and Unicode form do not count)."""
-    return any(_name_matches(pattern, tag) for tag in deck_fold(tags).split())
+def lead(query: Node) -> str | None:
+    """The FTS5 query of the text that every match has, if any: the query's own when it is
+    all text, else its AND's words and phrases, else an AND's term that is all text."""
+    whole = _text_of(query)
+    if whole is not None or not isinstance(query, And):
+        return whole
+    if any(isinstance(term, Text) for term in query.terms):
+        return joined_text(query)
+    return next((text for term in query.terms if (text := _text_of(term)) is not None), None)
 
 
-class _Compiler:
-    """A tree to one SQL condition, appending the values it binds to `params` in order."""
+def _text_of(node: Node) -> str | None:
+    """The FTS5 query a term is when it is all text (a word or phrase, or an AND or OR of
+    them), else None."""
+    if isinstance(node, Text):
+        return fts_string(node.text, not node.phrase)
+    if isinstance(node, And | Or) and all(isinstance(term, Text) for term in node.terms):
+        return joined_text(node)
+    return None
 
-    def __init__(self, decks: dict[int, str], params: list[object]) -> None:
-        self.decks = decks
-        self.params = params
 
-    def _bind(self, value: object) -> str:
-        self.params.append(value)
-        return "?"
-
-    def condition(self, node: Node) -> str:
-        if isinstance(node, Not):
-            return f"NOT ({self.condition(node.term)})"
-        if isinstance(node, And | Or):
-            return self._join(node)
-        if isinstance(node, Text):
-            return _MATCH.replace("?", self._bind(fts_string(node.text, not node.phrase)))
-        if isinstance(node, Deck):
-            wanted = deck_fold(deck_name(node.name))
-            ids = [i for i, name in self.decks.items() if _name_matches(wanted, deck_fold(name))]
-            return f"c.deck_id IN (SELECT value FROM json_each({self._bind(json.dumps(ids))}))"
-        if isinstance(node, Tag):
-            return self._tag(deck_fold(tag_name(node.name)))
-        if isinstance(node, Is):
-            leech = node.status is Status.LEECH
-            return self._tag("leech") if leech else f"({_STATUS[node.status]})"
-        if isinstance(node, Compare):
-            compared = f"{_PROP[node.prop]} {_SQL_OPS[node.op]} {self._bind(node.value)}"
-            return f"(c.due IS NOT NULL AND {compared})" if node.prop is Prop.DUE else compared
-        if isinstance(node, Rated):
-            return (
-                "EXISTS (SELECT 1 FROM reviews r WHERE r.card_id = c.id"
-                f" AND r.day > day.today - {self._bind(node.days)})"
-            )
-        raise AssertionError(node)  # every kind of node is compiled above
-
-    def _tag(self, wanted: str) -> str:
-        """Cards with the tag `wanted` (folded) or a child of it. SQLite folds the case of
-        ASCII alone: with an ASCII tag, SQL's LIKE decides (on the index: a quick LIKE first,
-        as most cards lack even the letters); `_has_tag`, in Python, is asked only of cards
-        with other characters in their tags (`STRAßE` is `strasse`). A glob is Python's."""
-        if "*" in wanted:
-            return f"search_has_tag(c.tags, {self._bind(wanted)})"
-        in_sql = "0"  # an ASCII tag never folds to anything but ASCII
-        if wanted.isascii():
-            escaped = wanted.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            padded = "(' ' || c.tags || ' ')"
-            in_sql = (
-                f"c.tags LIKE {self._bind(f'%{escaped}%')} ESCAPE '\\'"
-                f" AND ({padded} LIKE {self._bind(f'% {escaped} %')} ESCAPE '\\'"
-                f" OR {padded} LIKE {self._bind(f'% {escaped}::%')} ESCAPE '\\')"
-            )
-        return (
-            f"({in_sql} OR length(c.tags) != length(CAST(c.tags AS BLOB))"
-            f" AND search_has_tag(c.tags, {self._bind(wanted)}))"
-        )
-
-    def _join(self, node: And | Or) -> str:
-        """`a AND b ...`, the words and phrases among the terms matched in one FTS5 query."""
-        joiner = " AND " if isinstance(node, And) else " OR "
-        texts = [term for term in node.terms if isinstance(term, Text)]
-        parts = []
-        if texts:  # bound first, as it comes first
-            match = joiner.join(fts_string(text.text, not text.phrase) for text in texts)
-            parts.append(_MATCH.replace("?", self._bind(match)))
-        parts += [self.condition(term) for term in node.terms if not isinstance(term, Text)]
-        return "(" + joiner.join(parts) + ")"
+def absent(query: Node) -> str | None:
+    """The FTS5 query of text that no match has, if any: the query is, or its AND has, a NOT
+    of a term that is all text."""
+    terms = query.terms if isinstance(query, And) else (query,)
+    negated = (_text_of(term.term) for term in terms if isinstance(term, Not))
+    return next((text for text in negated if text is not None), None)

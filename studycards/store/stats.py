@@ -54,16 +54,30 @@ def answer_groups(
     return [AnswerGroup._make(row) for row in rows]
 
 
-def answered_days(conn: sqlite3.Connection, deck_ids: Sequence[int] | None) -> list[int]:
-    """Every study day with an answer, oldest first (the streaks)."""
+def answered_days(
+    conn: sqlite3.Connection, deck_ids: Sequence[int] | None, before: int
+) -> list[int]:
+    """Every study day before `before` (an ordinal) with an answer, oldest first: with the days
+    of `answer_groups` since, the streaks. Those are not read again here, as a deck's
+    distinct days cost a sort of its every answer (as much again as its groups); and when the
+    day index holds no older answer at all, no deck's cards are walked."""
+    older = "SELECT 1 FROM reviews INDEXED BY ix_reviews_day_tally WHERE day < ? LIMIT 1"
+    if conn.execute(older, (before,)).fetchone() is None:
+        return []
     source, values = _answers(deck_ids)
-    return [day for (day,) in conn.execute(f"SELECT DISTINCT r.day {source} ORDER BY 1", values)]
+    sql = f"SELECT DISTINCT r.day {source} AND r.day < ? ORDER BY 1"
+    return [day for (day,) in conn.execute(sql, (*values, before))]
 
 
 def cards_answered_on(conn: sqlite3.Connection, deck_ids: Sequence[int] | None, day: int) -> int:
-    source, values = _answers(deck_ids)
+    """Cards answered on the study day `day`: that day's answers, read by day, and for decks
+    the deck of each one's card (not a look at every card of the decks)."""
+    where, values = _decks("c.deck_id IN ({})", deck_ids)
+    cards = "" if deck_ids is None else " CROSS JOIN cards c ON c.id = r.card_id"
     (count,) = conn.execute(
-        f"SELECT count(DISTINCT r.card_id) {source} AND r.day = ?", (*values, day)
+        "SELECT count(DISTINCT r.card_id) FROM reviews r INDEXED BY ix_reviews_day_tally"
+        f"{cards} WHERE r.day = ? {where}",
+        (day, *values),
     ).fetchone()
     return int(count)
 

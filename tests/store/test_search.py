@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import sqlite3
 from datetime import timedelta
 
@@ -16,9 +17,11 @@ from studycards.collection.importing import ImportTarget, import_sources
 from studycards.errors import DeckNotFoundError, SearchError
 from studycards.model import DeckSettings, Grade
 from studycards.scheduler.day import study_day
-from studycards.store.db import engine
+from studycards.search import parse_query
+from studycards.store.conditions import glob_match
+from studycards.store.db import engine, opened
 from studycards.store.reviews import answer_card
-from studycards.store.search import glob_match
+from studycards.store.search import Search, absent, lead
 
 NOTES = {
     # name: (deck, question, answer, tags)
@@ -265,3 +268,85 @@ def test_any_query_that_parses_runs(collection, now, query):
     """Whatever parses compiles to SQL that SQLite and FTS5 accept (read-only here)."""
     with contextlib.suppress(SearchError):
         search_cards(collection, query, now)
+
+
+PLANNED = [
+    "",
+    "what",
+    "what -cell",
+    "a is:new",
+    "what -tag:drugs",
+    "unit (life or heredity) -gene",
+    "chemo or immuno",
+    "(chemo or immuno) -deck:biology",
+    '"primary goals" or deck:biology',
+    "-(chemo or immuno)",
+    "what and gene -what",
+    "the -is:due",
+    "in -(is -the)",
+    "-what",
+    "-(what or unit) -is:new",
+]
+
+
+def every_plan(conn: sqlite3.Connection, query: str, now) -> None:
+    """Each plan's page, for pages of several sizes and places, is the page every card gives;
+    `among_first` may only fail to find it whole, and finds it among every card."""
+    parsed = parse_query(query)
+    text = None if parsed is None else lead(parsed)
+    lacked = None if parsed is None else absent(parsed)
+    for limit, offset in itertools.product((1, 2, 3, None), (0, 1, 4)):
+        search = Search.of(conn, parsed, now, None, limit, offset)
+        page = search.every_card()
+        if text is not None:
+            sql = "SELECT rowid FROM card_search WHERE card_search MATCH ?"
+            ids = [rowid for (rowid,) in conn.execute(sql, (text,))]
+            assert search.by_id(ids, (text, True)) == page
+        if lacked is not None:
+            lacking = "SELECT id FROM cards EXCEPT SELECT rowid FROM card_search WHERE card_search"
+            ids = [card_id for (card_id,) in conn.execute(f"{lacking} MATCH ?", (lacked,))]
+            assert search.by_id(ids, (lacked, False)) == page
+        for count in range(len(NOTES)):
+            assert search.among_first(count) in (None, page)
+        whole = search.among_first(len(NOTES))
+        assert whole == (page if limit is not None and len(page) == limit else None)
+
+
+@pytest.fixture
+def scheduled(collection, now):
+    """The collection with due days and states that order cards otherwise than by id."""
+    today = study_day(now).toordinal()
+    schedule(collection, "gene", state=2, queue=2, due=today - 2, interval=3)
+    schedule(collection, "quote", state=2, queue=2, due=today, interval=30)
+    schedule(collection, "chemo", state=2, queue=2, due=today, interval=4)
+    schedule(collection, "cafe", state=1, queue=1, due=today + 1, redrill_at=0)
+    return collection
+
+
+@pytest.mark.parametrize("query", PLANNED)
+def test_every_plan_gives_the_same_page(scheduled, now, query):
+    with opened(scheduled) as conn:
+        every_plan(conn, query, now)
+
+
+@given(st.lists(SYNTAX, max_size=12).map("".join))
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_query_gives_the_same_page_by_every_plan(scheduled, now, query):
+    with contextlib.suppress(SearchError), opened(scheduled) as conn:
+        every_plan(conn, query, now)
+
+
+def test_a_deck_named_without_words_is_searched_too(db_path, tmp_path, now):
+    """Cards lacking a word are found through their decks' names in the index, unless a deck's
+    name holds no ASCII word to find it by: then by testing every card."""
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    for name, deck in (("a", "!!!"), ("b", "Biology"), ("c", "日本")):
+        (folder / f"{name}.md").write_text(
+            f"---\nquestion: Card {name}?\nanswer: Yes.\nsubject: '{deck}'\n---\n"
+        )
+    import_sources(db_path, [ImportTarget((folder,))], now)
+    assert [card.deck for card in search_cards(db_path, "-yes", now)] == []
+    assert {card.deck for card in search_cards(db_path, "-biology", now)} == {"!!!", "日本"}
+    assert {card.deck for card in search_cards(db_path, "-biology", now, "Biology")} == set()
+    assert {card.deck for card in search_cards(db_path, "-日本", now, "日本")} == set()
