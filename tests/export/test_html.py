@@ -141,6 +141,9 @@ _INDENTED = re.compile(r"^(?: {4}|\t)", re.M)
 _EMPTY_QUOTE_THEN_INDENTED = re.compile(r"^[ \t]*>[ \t>]*\n(?: {4}|\t)", re.M)
 _LONE_TILDE = re.compile(r"(?<!~)~(?!~)")
 _CODE_SPAN_THEN_INDENT = re.compile(r"`[^`]*\n[ \t]")
+_ITEM_FENCE_THEN_BLANK = re.compile(
+    r"^[ \t>]*(?:[-*+]|\d+[.)])[ \t]*(?:`{3}|~{3})[^\n]*\n[ \t>]*\n", re.M
+)
 _ODD_TABLE_ROW = re.compile(
     r"^[ \t]*(?:#|>|[*+-][ \t]|\d+[.)][ \t]|\\\|).*\|.*\n[ \t|:-]*-[ \t|:-]*$"
     r"|^[ \t]*\|[ \t]*$|\|.*\n[ \t:-]*$|\\\|.*\n[ \t|:-]*-"
@@ -185,7 +188,9 @@ def test_the_export_shows_what_the_tui_shows(text):
     - an empty quote line followed by an indented one (`>\\n    >`): pulldown-cmark makes the
       indented line code, as cmark does; markdown-it drops it;
     - a code span running on to an indented line (`a```\\n b ```): pulldown-cmark keeps the
-      indent inside the span (`<code> b</code>`), markdown-it strips it as CommonMark says.
+      indent inside the span (`<code> b</code>`), markdown-it strips it as CommonMark says;
+    - a list item that opens a code fence, then a blank line (`- ```\\n\\n- b`): markdown-it
+      makes the list loose (its items paragraphs), pulldown-cmark keeps it tight.
     """
     assume(not _DEFINITION_THEN_LINE.search(text))
     assume(not (_REFUSED_DEFINITION.search(text) and text.count("]:") > 1))
@@ -198,6 +203,7 @@ def test_the_export_shows_what_the_tui_shows(text):
     assume(">" * 20 not in re.sub(r"[ \t]", "", text))
     assume(not _EMPTY_QUOTE_THEN_INDENTED.search(text))
     assume(not _CODE_SPAN_THEN_INDENT.search(text))
+    assume(not _ITEM_FENCE_THEN_BLANK.search(text))
     ours, theirs = render(text), _TUI.render(text)
     assert _visible(ours) == _visible(theirs)
     assert _elements(ours) == _elements(theirs)
