@@ -1,10 +1,12 @@
-"""Import speed: 10,000 new records, then the same files unchanged, each a whole process.
+"""Import speed: 10,000 new records, then the same files unchanged, then every one of them
+edited, each a whole process.
 
 Prints, from one run on this machine:
 - the bare single-process `frontmatter.load` loop over the same files (the yardstick),
 - `studycards import` of the new files (records/s and its ratio to the bare loop),
 - `studycards import` again with nothing changed (whole process),
-- the unchanged-file skip itself, timed inside a process after its imports.
+- the unchanged-file skip itself, timed inside a process after its imports,
+- `studycards import` after a line is added to every answer (every card's text updated).
 
 Usage: python benchmarks/bench_import.py [N]
 """
@@ -48,7 +50,7 @@ def main() -> None:
         corpus = Path(tmp, "corpus")
         write_corpus(corpus, count)
         cli = (sys.executable, "-m", "studycards")
-        bare, first, again, skip = [], [], [], []
+        bare, first, again, skip, edited = [], [], [], [], []
         for round_ in range(rounds):
             db = Path(tmp, f"collection-{round_}.sqlite")
             bare.append(whole_process(sys.executable, "-c", BARE_LOOP, str(corpus)))
@@ -59,6 +61,10 @@ def main() -> None:
                 check=True, capture_output=True, text=True,
             ).stdout  # fmt: skip
             skip.append(float(out))
+            for path in corpus.rglob("*.md"):
+                with path.open("a", encoding="utf-8") as file:
+                    file.write(f"Edited in round {round_}.\n")
+            edited.append(whole_process(*cli, "--collection", str(db), "import", str(corpus)))
     bare_s, first_s = statistics.median(bare), statistics.median(first)
     again_s, skip_s = statistics.median(again), statistics.median(skip)
     print(f"median of {rounds} rounds, {count} seed-shaped records")
@@ -73,6 +79,7 @@ def main() -> None:
         f"unchanged skip itself (after imports): {skip_s * 1000:.0f} ms, "
         f"{count / skip_s:,.0f} files/s   [target: >= 40,000 files/s]"
     )
+    print(f"re-import every file edited (whole process): {statistics.median(edited):.2f} s")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,13 @@ DATA = REPO / "data"
 LOCAL = timezone(timedelta(hours=1))  # a fixed "user time zone", so days never depend on CI
 
 
+@pytest.fixture(autouse=True)
+def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's `review` runs the TUI only on a terminal, which tests have not: they stand in
+    for one (and replace the app's `run`, or test the refusal by undoing this)."""
+    monkeypatch.setattr("studycards.cli.main.has_terminal", lambda: True)
+
+
 @pytest.fixture
 def now() -> datetime:
     """Tuesday 24 Nov 2026, 10:00 local: well inside the study day that began at 4 am."""

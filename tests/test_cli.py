@@ -207,3 +207,13 @@ def test_cards_search_says_what_is_wrong_in_one_line(db_path, seeds, now):
     assert "error: bad search, at character 6" in result.output
     assert "this quote is never closed" in result.output
     assert "[red]x" in result.output  # the query is text, not markup
+
+
+def test_review_without_a_terminal_says_so_instead_of_spinning(db_path, seeds, now, monkeypatch):
+    from studycards.cli.main import has_terminal as real
+
+    monkeypatch.setattr("studycards.cli.main.has_terminal", real)
+    invoke(db_path, now, "import", str(seeds))
+    result = invoke(db_path, now, "review")
+    assert result.exit_code == 1
+    assert "the review TUI needs a terminal" in result.output

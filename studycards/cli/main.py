@@ -7,6 +7,7 @@ on stderr and exit status 1, never a traceback.
 from __future__ import annotations
 
 import signal
+import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -576,10 +577,21 @@ def review_command(
     from studycards.tui.app import make_app
 
     sync = sync_places(collection) if engine_installed() else None
+    if not has_terminal():
+        raise StudycardsError(
+            "the review TUI needs a terminal to draw on (standard input and output are not"
+            " one); the other commands work without"
+        )
     tui = make_app(collection, ctx.obj["clock"], deck, sync, plan)
     tui.run()
     if tui.return_code:  # the app failed (Textual has shown why): no exit status of success
         raise typer.Exit(tui.return_code)
+
+
+def has_terminal() -> bool:
+    """Whether the TUI can run: without a terminal on both standard input and output it would
+    draw to nothing and read nothing, spinning until killed."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def _custom_study(

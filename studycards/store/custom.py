@@ -67,6 +67,16 @@ def custom_queue(
     return ReviewQueue.of(_studiable(conn, ids, days)[:MOST_CARDS])
 
 
+def requeued(
+    conn: sqlite3.Connection, queue: ReviewQueue, decks: dict[int, DeckSettings], now: datetime
+) -> ReviewQueue:
+    """The cards still in a session's `queue`, read again (those suspended or buried since
+    left out), each in its state's list."""
+    days = {deck_id: study_day(now, settings.rollover_hour) for deck_id, settings in decks.items()}
+    ids = [card.id for card in (*queue.learning, *queue.reviews, *queue.new)]
+    return ReviewQueue.of(_studiable(conn, ids, days))
+
+
 def _soonest(
     conn: sqlite3.Connection, days: dict[int, date], condition: str, params: dict[str, int]
 ) -> list[int]:

@@ -13,7 +13,7 @@ from textual.widgets import HelpPanel
 
 from studycards.model import Clock, CustomStudy
 from studycards.text import printable
-from studycards.tui.messages import Failed
+from studycards.tui.messages import CardsChangedElsewhere, Failed
 from studycards.tui.screens.deck_list import DeckListScreen
 
 if TYPE_CHECKING:
@@ -69,11 +69,18 @@ class StudyApp(App[None]):
         self.push_screen(StatsScreen(self.db_path, self.clock, None))
 
     def action_browse(self) -> None:
-        """The browser, over whatever screen is showing (not over itself)."""
+        """The browser, over whatever screen is showing (in the browser: its search box)."""
         from studycards.tui.screens.browser import BrowserScreen
 
-        if not isinstance(self.screen, BrowserScreen):
-            self.push_screen(BrowserScreen(self.db_path, self.clock))
+        if isinstance(self.screen, BrowserScreen):
+            self.screen.focus_search()
+        else:
+            self.push_screen(BrowserScreen(self.db_path, self.clock), self._browsed)
+
+    def _browsed(self, changed: bool | None) -> None:
+        """Back from the browser: the screen below reads again the cards it changed."""
+        if changed:
+            self.screen.post_message(CardsChangedElsewhere())
 
     def action_toggle_help(self) -> None:
         if self.screen.query(HelpPanel):

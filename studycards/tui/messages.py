@@ -60,6 +60,11 @@ class CardsChanged(Message, bubble=False):
         self.said = said
 
 
+class CardsChangedElsewhere(Message, bubble=False):
+    """Cards were changed on a screen above this one (the browser): what this one shows of
+    them, its counts or its session's queue, is to be read again."""
+
+
 class StatsLoaded(Message, bubble=False):
     """The stats screen's figures are read."""
 

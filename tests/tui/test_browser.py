@@ -170,7 +170,7 @@ async def test_set_due_asks_for_days_and_says_a_mistake(collection, clock):
         assert rows(collection, "SELECT state, due, interval FROM cards WHERE id = ?", card.id) == [
             (CardState.REVIEW, due, 5)
         ]
-        assert "Set 1 card due" in toasts(app)
+        assert "Set 1 card due in 5 days" in toasts(app)
         await pilot.press("d", "escape")  # cancelled: nothing changes
         await settle(pilot)
         assert rows(collection, "SELECT count(*) FROM manual_changes") == [(1,)]
@@ -215,7 +215,9 @@ async def test_study_now_opens_a_session_of_the_marked_cards(collection, clock):
         await pilot.press("n")
         await settle(pilot)
         assert isinstance(app.screen, ReviewScreen)
-        assert "2 cards chosen" in str(app.screen.query_one("#status", Static).render())
+        assert "cards chosen in the browser" in str(
+            app.screen.query_one("#status", Static).render()
+        )
         for _ in range(2):
             await pilot.press("space", "4")
             await settle(pilot)
@@ -239,3 +241,32 @@ async def test_the_history_shows_crammed_answers_as_such(collection, clock):
         await open_browser(pilot, f"{card.text.front[:12]}")
         detail = shown_text(app.screen.query_one("#card-text", Static))
         assert "Again (cram)" in detail and "new" in detail
+
+
+async def test_a_card_suspended_in_the_browser_leaves_the_session_below(collection, clock):
+    app = make_app(collection, clock, deck="Oncology")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        shown = app.screen.card
+        assert shown is not None
+        await open_browser(pilot, shown.text.front[:15])
+        highlighted = app.screen.found[0]
+        assert highlighted.id == shown.queued.id
+        await pilot.press("ctrl+s", "escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        assert app.screen.card.queued.id != shown.queued.id  # read again: it is gone
+        assert "5 new" in str(app.screen.query_one("#status", Static).render())
+        await pilot.press("space", "3")
+        await settle(pilot)
+    assert rows(collection, "SELECT queue FROM cards WHERE id = ?", shown.queued.id) == [(-1,)]
+
+
+async def test_the_deck_list_counts_again_after_the_browser_changed_cards(collection, clock):
+    app = make_app(collection, clock)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await open_browser(pilot)
+        await pilot.press("ctrl+a", "ctrl+s", "escape")
+        await settle(pilot)
+        new = app.screen.query_one(DataTable).get_row_at(0)[1]
+        assert str(new) == "0"  # every card suspended: none new to show

@@ -65,9 +65,11 @@ class CardTable(DataTable[Text]):
     ]
 
 
-class BrowserScreen(Screen[None]):
+class BrowserScreen(Screen[bool]):
+    """Dismisses with whether it changed any card (the screen below then reads them again)."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("escape", "leave", "Back"),
         Binding("ctrl+s", "toggle_suspended", "(Un)suspend"),
         Binding("down", "focus_table", "Cards", show=False),
     ]
@@ -80,6 +82,7 @@ class BrowserScreen(Screen[None]):
         self.problem = ""  # what is wrong with the query
         self.marked: set[int] = set()  # ids of found cards
         self.details: CardDetails | None = None  # of the highlighted card, once read
+        self.changed = False  # an action (or a session from here) changed cards
 
     def compose(self) -> ComposeResult:
         hint = "search: words, deck:, tag:, is:due, prop:ivl>=10"
@@ -101,6 +104,13 @@ class BrowserScreen(Screen[None]):
     @on(Input.Changed, "#search")
     def _typed(self, event: Input.Changed) -> None:
         self._search(event.value)
+
+    def action_leave(self) -> None:
+        self.dismiss(self.changed)
+
+    def focus_search(self) -> None:
+        """`/` in the browser: back to the search box."""
+        self.query_one(Input).focus()
 
     def action_focus_table(self) -> None:
         self.query_one(CardTable).focus()
@@ -178,7 +188,7 @@ class BrowserScreen(Screen[None]):
         """How many cards are found (and marked), or what is wrong with the query."""
         more = f" (the first {PAGE})" if len(self.found) == PAGE else ""
         marked = f" · {len(self.marked)} marked" if self.marked else ""
-        said = self.problem or f"{len(self.found)} cards{more}{marked}"
+        said = self.problem or f"{plural(len(self.found), 'card')}{more}{marked}"
         self.query_one("#search-said", Static).update(Text(printable(said)))
 
     def _highlighted(self) -> CardListing | None:
@@ -250,10 +260,8 @@ class BrowserScreen(Screen[None]):
         if not cards:
             return
         ids = [card.id for card in cards]
-        question = (
-            f"Forget {plural(len(ids), 'card')}? They become new cards; their answers stay"
-            " in their history."
-        )
+        they = "It becomes a new card" if len(ids) == 1 else "They become new cards"
+        question = f"Forget {plural(len(ids), 'card')}? {they}; the answers stay in the history."
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -287,7 +295,10 @@ class BrowserScreen(Screen[None]):
     def _set_due(self, card_ids: list[int], days: str) -> None:
         with reported(self, "Not set due"):
             done = card_actions.set_due(self.db_path, card_ids, days, self.clock())
-            self.post_message(CardsChanged(f"Set {plural(len(done), 'card')} due"))
+            said = f"Set {plural(len(done), 'card')} due in {days.strip()} days"
+            if len(done) < len(card_ids):
+                said += f" ({len(card_ids) - len(done)} due then already)"
+            self.post_message(CardsChanged(said))
 
     def action_edit(self) -> None:
         """Open the highlighted card's file in $EDITOR, then import it again."""
@@ -319,9 +330,11 @@ class BrowserScreen(Screen[None]):
 
     def _studied(self, _: None) -> None:
         """Back from the session: its answers changed the cards."""
+        self.changed = True
         self._search(self.query_one(Input).value)
 
     def on_cards_changed(self, message: CardsChanged) -> None:
+        self.changed = True
         self.notify(message.said, timeout=3, markup=False)
         self._search(self.query_one(Input).value)
 
@@ -395,5 +408,5 @@ def _history(answers: tuple[PastAnswer, ...], changes: tuple[ManualChange, ...])
         (change.at, _change(change), "", "") for change in changes
     ]  # fmt: skip
     for at, done, interval, time in sorted(lines, key=lambda line: line[0]):
-        history.add_row(f"{at.astimezone():%y-%m-%d %H:%M}", done, interval, time)
+        history.add_row(f"{at.astimezone():%Y-%m-%d %H:%M}", done, interval, time)
     return history

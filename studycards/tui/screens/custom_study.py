@@ -32,8 +32,8 @@ def plan_label(plan: CustomStudy) -> str:
             return f"cram of cards forgotten in {plural(days, 'day')}"
         case Cram(query):
             return f"cram of {shorten(' '.join(printable(query).split()), 40)}"
-        case Chosen(card_ids):
-            return f"{plural(len(card_ids), 'card')} chosen"
+        case Chosen():
+            return "cards chosen in the browser"
 
 
 class _Choice(NamedTuple):
@@ -45,7 +45,7 @@ class _Choice(NamedTuple):
 _CHOICES = (
     _Choice("Increase today's new card limit", "New cards more than today's limit", "10"),
     _Choice("Review ahead", "Days ahead (cards due by then)", "1"),
-    _Choice("Review forgotten cards (schedules kept)", "Answered Again in the last days", "1"),
+    _Choice("Review forgotten cards (schedules kept)", "Days back (answered Again since)", "1"),
     _Choice("Cram a search (schedules kept)", "Search, as in the browser", "is:review"),
 )
 

@@ -25,7 +25,14 @@ from studycards.errors import StudycardsError
 from studycards.model import Clock, CustomStudy
 from studycards.text import plural, printable
 from studycards.tui.charts import today_line
-from studycards.tui.messages import DeckExported, DecksLoaded, Failed, Synced, reported
+from studycards.tui.messages import (
+    CardsChangedElsewhere,
+    DeckExported,
+    DecksLoaded,
+    Failed,
+    Synced,
+    reported,
+)
 
 if TYPE_CHECKING:
     from studycards.collection.syncing import FullSync, SyncPlaces
@@ -110,6 +117,9 @@ class DeckListScreen(Screen[None]):
             self._study(self.deck, self.plan)
 
     def action_refresh(self) -> None:
+        self._load()
+
+    def on_cards_changed_elsewhere(self, _: CardsChangedElsewhere) -> None:
         self._load()
 
     @work(thread=True, exclusive=True, group="decks", description="read the decks")

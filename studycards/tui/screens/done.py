@@ -38,7 +38,7 @@ class DoneScreen(Screen[str]):
     """Dismisses with "undo" (take back the last answer, suspend or bury) or "back"."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter,q,escape", "back", "Deck list"),
+        Binding("enter,q,escape", "back", "Back"),
         Binding("u", "undo", "Undo"),
     ]
 

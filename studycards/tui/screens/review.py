@@ -28,6 +28,7 @@ from studycards.tui.messages import (
     CardAnswered,
     CardDropped,
     CardReady,
+    CardsChangedElsewhere,
     Failed,
     SessionFinished,
     SessionOpened,
@@ -142,6 +143,13 @@ class ReviewScreen(Screen[None]):
         with reported(self, "Not re-imported"):
             self.post_message(CardReady(session.reimport(card, self.clock())))
 
+    @work(thread=True, group="store", description="read the session again")
+    def _reread(self, session: StudySession) -> None:
+        """After the browser changed cards: the queue read again, and the card to show."""
+        with reported(self, "Session not read again"):
+            session.refresh(self.clock())
+            self._post_next(session, session.next_card(self.clock()))
+
     @work(thread=True, group="warm-up", description="warm up")
     def _warm_up(self, session: StudySession) -> None:
         """Load the writing side while the user reads the first card, not before it shows."""
@@ -167,6 +175,10 @@ class ReviewScreen(Screen[None]):
         """The deck (every deck for ""), and the custom study it is in."""
         deck = deck or "All decks"
         return deck if self.plan is None else f"{deck} · {plan_label(self.plan)}"
+
+    def on_cards_changed_elsewhere(self, _: CardsChangedElsewhere) -> None:
+        if (session := self._begin()) is not None:
+            self._reread(session)
 
     def on_session_opened(self, message: SessionOpened) -> None:
         self.session = message.session
