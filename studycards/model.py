@@ -248,6 +248,8 @@ class CardListing:
     today: date  # the study day its deck is in now (decks roll over at their own hour)
     suspended: bool = False
     buried_until: date | None = None
+    lapses: int = 0
+    difficulty: float | None = None  # FSRS's, for a card of an FSRS deck (else ease counts)
 
     @property
     def buried(self) -> bool:

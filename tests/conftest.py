@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import studycards.cli.main as cli_main
 from studycards.collection.reviewing import StudySession
 from studycards.model import Grade
 
@@ -17,11 +18,14 @@ DATA = REPO / "data"
 LOCAL = timezone(timedelta(hours=1))  # a fixed "user time zone", so days never depend on CI
 
 
+HAS_TERMINAL = cli_main.has_terminal  # the real one, for the test of its refusal
+
+
 @pytest.fixture(autouse=True)
 def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     """The CLI's `review` runs the TUI only on a terminal, which tests have not: they stand in
     for one (and replace the app's `run`, or test the refusal by undoing this)."""
-    monkeypatch.setattr("studycards.cli.main.has_terminal", lambda: True)
+    monkeypatch.setattr(cli_main, "has_terminal", lambda: True)
 
 
 @pytest.fixture

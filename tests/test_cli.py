@@ -210,9 +210,9 @@ def test_cards_search_says_what_is_wrong_in_one_line(db_path, seeds, now):
 
 
 def test_review_without_a_terminal_says_so_instead_of_spinning(db_path, seeds, now, monkeypatch):
-    from studycards.cli.main import has_terminal as real
+    from tests.conftest import HAS_TERMINAL
 
-    monkeypatch.setattr("studycards.cli.main.has_terminal", real)
+    monkeypatch.setattr("studycards.cli.main.has_terminal", HAS_TERMINAL)
     invoke(db_path, now, "import", str(seeds))
     result = invoke(db_path, now, "review")
     assert result.exit_code == 1

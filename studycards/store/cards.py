@@ -99,9 +99,9 @@ def card_listing(
     for deck_id, settings in deck_tree(conn, deck).items():
         today = study_day(now, settings.rollover_hour)
         rows = conn.execute(
-            "SELECT id, ?, front, state, due, interval, ease, reps, ?, queue, buried_until"
-            " FROM cards WHERE deck_id = ?",
-            (settings.name, today.toordinal(), deck_id),
+            "SELECT id, ?, front, state, due, interval, ease, reps, ?, queue, buried_until,"
+            " lapses, difficulty, ? FROM cards WHERE deck_id = ?",
+            (settings.name, today.toordinal(), settings.scheduler, deck_id),
         )
         listing += [ListedCard._make(row).listing() for row in rows]
     listing.sort(key=lambda card: (card.due is None, card.due or date.min, card.deck, card.id))

@@ -61,12 +61,17 @@ class ListedCard(NamedTuple):
     today: int  # ordinal
     queue: int
     buried_until: int | None
+    lapses: int
+    difficulty: float | None
+    scheduler: str
 
     def listing(self) -> CardListing:
+        fsrs = self.scheduler == Scheduler.FSRS
         return CardListing(
             self.id, self.deck, self.front, CardState(self.state), from_day(self.due),
             self.interval, self.ease, self.reps, date.fromordinal(self.today),
-            self.queue == SUSPENDED, from_day(self.buried_until),
+            self.queue == SUSPENDED, from_day(self.buried_until), self.lapses,
+            self.difficulty if fsrs else None,
         )  # fmt: skip
 
 

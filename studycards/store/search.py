@@ -41,7 +41,7 @@ _SELECT = (
         FROM {rows} WHERE {where} ORDER BY c.due IS NULL, c.due, day.rank, c.id LIMIT ? OFFSET ?
     )
     SELECT p.id, d.name, c.front, p.state, p.due, p.interval, p.ease, p.reps, p.today, p.queue,
-        p.buried_until
+        p.buried_until, c.lapses, c.difficulty, d.scheduler
     FROM page p CROSS JOIN cards c ON c.id = p.id CROSS JOIN decks d ON d.id = c.deck_id
     ORDER BY p.due IS NULL, p.due, p.rank, p.id
 """

@@ -147,7 +147,7 @@ async def test_forget_asks_then_makes_the_card_new_history_kept(collection, cloc
         assert rows(collection, "SELECT count(*) FROM reviews") == [(1,)]
         assert "Forgot 1 card" in toasts(app)
         detail = shown_text(app.screen.query_one("#card-text", Static))
-        assert "Good" in detail and "Forgot" in detail and "new · ease 250% · lapses 0" in detail
+        assert "Good" in detail and "Forgot" in detail and "new · ease 2.50 · lapses 0" in detail
 
 
 async def test_set_due_asks_for_days_and_says_a_mistake(collection, clock):
@@ -270,3 +270,21 @@ async def test_the_deck_list_counts_again_after_the_browser_changed_cards(collec
         await settle(pilot)
         new = app.screen.query_one(DataTable).get_row_at(0)[1]
         assert str(new) == "0"  # every card suspended: none new to show
+
+
+async def test_the_table_shows_difficulty_for_fsrs_and_lapses(db_path, seeds, clock):
+    from studycards.collection.importing import ImportTarget, import_sources
+    from studycards.model import DeckSettings, Scheduler
+
+    deck = DeckSettings("Oncology", scheduler=Scheduler.FSRS)
+    import_sources(db_path, [ImportTarget((seeds,), "Oncology", deck)], clock.now)
+    (card,) = study(db_path, clock.now - timedelta(days=20), Grade.EASY)
+    study(db_path, clock.now - timedelta(minutes=5), Grade.AGAIN)  # due: it lapses
+    app = make_app(db_path, clock)
+    async with app.run_test(size=(140, 30)) as pilot:
+        await open_browser(pilot, "-is:new")
+        (row,) = [app.screen.query_one(DataTable).get_row_at(0)]
+        ease, lapses = str(row[6]), str(row[7])
+        assert ease.startswith("D ") and 1 <= float(ease[2:]) <= 10
+        assert lapses == "1"
+    assert rows(db_path, "SELECT lapses FROM cards WHERE id = ?", card.queued.id) == [(1,)]

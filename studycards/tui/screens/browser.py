@@ -91,7 +91,7 @@ class BrowserScreen(Screen[bool]):
         with Horizontal(id="browser"):
             table = CardTable(id="found", cursor_type="row", zebra_stripes=True)
             table.add_column(" ", key="mark")
-            for label in ("Question", "Deck", "State", "Due", "Ivl", "Ease"):
+            for label in ("Question", "Deck", "State", "Due", "Ivl", "Ease/D", "Lapses"):
                 table.add_column(label, key=label)
             yield table
             with VerticalScroll(id="card-detail"):
@@ -349,13 +349,20 @@ def _row(card: CardListing, marked: bool) -> tuple[Text, ...]:
     answered = card.state is not CardState.NEW
     return (
         _mark(marked),
-        Text(shorten(printable(card.front), 28)),
+        Text(shorten(printable(card.front), 20)),
         Text(printable(card.deck)),
         Text(state),
         Text(due),
         Text(f"{card.interval}d" if card.interval else "", justify="right"),
-        Text(f"{card.ease:.0%}" if answered else "", justify="right"),
+        Text(_ease_or_difficulty(card) if answered else "", justify="right"),
+        Text(str(card.lapses) if card.lapses else "", justify="right"),
     )
+
+
+def _ease_or_difficulty(card: CardListing) -> str:
+    """SM-2's ease as `cards` prints it (2.50), or for an FSRS deck's card its difficulty (D,
+    1 to 10)."""
+    return f"{card.ease:.2f}" if card.difficulty is None else f"D {card.difficulty:.1f}"
 
 
 def _detail(details: CardDetails) -> Group:
@@ -377,7 +384,7 @@ def _detail(details: CardDetails) -> Group:
             f" · stability {schedule.memory.stability:.1f}d"
         )
     else:
-        memory = f"ease {schedule.sm2.ease:.0%}"
+        memory = f"ease {schedule.sm2.ease:.2f}"
     facts = [_STATES[schedule.state]]
     if schedule.state is not CardState.NEW:
         facts += [f"due {schedule.due}", f"interval {schedule.sm2.interval}d"]
