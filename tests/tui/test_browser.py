@@ -288,3 +288,16 @@ async def test_the_table_shows_difficulty_for_fsrs_and_lapses(db_path, seeds, cl
         assert ease.startswith("D ") and 1 <= float(ease[2:]) <= 10
         assert lapses == "1"
     assert rows(db_path, "SELECT lapses FROM cards WHERE id = ?", card.queued.id) == [(1,)]
+
+
+async def test_a_custom_study_emptied_by_the_browser_still_ends_with_its_summary(collection, clock):
+    app = make_app(collection, clock, plan=Cram("is:new"))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("space", "4")  # one card crammed
+        await settle(pilot)
+        await open_browser(pilot, "is:new")
+        await pilot.press("ctrl+a", "ctrl+s", "escape")  # every card suspended
+        await settle(pilot)
+        assert isinstance(app.screen, DoneScreen)
+        assert "Reviewed 1 card" in str(app.screen.query_one("#done-summary", Static).render())

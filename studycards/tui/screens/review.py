@@ -223,7 +223,8 @@ class ReviewScreen(Screen[None]):
 
         self.busy = False
         self.card = None
-        if self.plan is not None and (self.session is None or not self.session.can_undo):
+        done_nothing = self.session is None or not self.session.can_undo
+        if self.plan is not None and not message.summary.reviewed and done_nothing:
             self.notify(f"No cards to study: {plan_label(self.plan)}", timeout=5, markup=False)
             self.dismiss(None)
             return
