@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studycards.model import CardDraft, ManualChange
-from studycards.scheduler.day import study_day
+from studycards.scheduler.day import study_days
 from studycards.scheduler.manual import parse_due_days
 from studycards.store.db import opened
 from studycards.store.decks import deck_settings_by_id
@@ -34,10 +34,7 @@ def bury(db_path: Path, card_ids: Iterable[int], now: datetime) -> list[int]:
     from studycards.store.rows import from_day
 
     with opened(db_path) as conn:
-        today = {
-            deck_id: study_day(now, deck.rollover_hour)
-            for deck_id, deck in deck_settings_by_id(conn).items()
-        }
+        today = study_days(deck_settings_by_id(conn), now)
     buried: list[int] = []
     with writing(db_path) as session:
         for card_id in dict.fromkeys(card_ids):

@@ -32,7 +32,7 @@ from studycards.model import (
     Schedule,
     reschedules,
 )
-from studycards.scheduler.day import next_day_start, study_day
+from studycards.scheduler.day import next_day_start, study_day, study_days
 from studycards.scheduler.queue import CRAM_DELAYS, QueuedCard, ReviewQueue
 from studycards.scheduler.replay import with_memory
 from studycards.scheduler.states import preview
@@ -362,10 +362,7 @@ def _release(
     if not wanted and deck is None:
         raise StudycardsError("name the cards by id (`studycards cards` lists them) or a deck")
     with opened(db_path) as conn:  # never creates a collection: there is nothing to release
-        days = {
-            deck_id: study_day(now, settings.rollover_hour)
-            for deck_id, settings in deck_tree(conn, None).items()
-        }
+        days = study_days(deck_tree(conn, None), now)
         if deck is not None:
             wanted += [card.id for card in card_listing(conn, now, deck) if held(card)]
     done: list[int] = []

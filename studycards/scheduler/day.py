@@ -7,7 +7,10 @@ day, in the user's local time, so a late-night session still counts as the day i
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime, time, timedelta
+
+from studycards.model import DeckSettings
 
 _STEP = re.compile(r"(\d+(?:\.\d+)?)([smhd])")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -18,6 +21,11 @@ def study_day(now: datetime, rollover_hour: int = 4) -> date:
     if now.tzinfo is None:
         raise ValueError("study_day needs an aware datetime in the user's local time zone")
     return (now - timedelta(hours=rollover_hour)).date()
+
+
+def study_days(decks: Mapping[int, DeckSettings], now: datetime) -> dict[int, date]:
+    """Deck id -> the study day `now` falls in for that deck (each rolls over at its hour)."""
+    return {deck_id: study_day(now, deck.rollover_hour) for deck_id, deck in decks.items()}
 
 
 def next_day_start(now: datetime, rollover_hour: int = 4) -> datetime:

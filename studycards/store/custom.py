@@ -23,7 +23,7 @@ from studycards.model import (
     PastAnswer,
     ReviewAhead,
 )
-from studycards.scheduler.day import study_day
+from studycards.scheduler.day import study_days
 from studycards.scheduler.queue import QueuedCard, ReviewQueue
 from studycards.search import And, Is, Node, Not, Status, parse_query
 from studycards.store.cards import card_row
@@ -48,7 +48,7 @@ def custom_queue(
 ) -> ReviewQueue:
     """The session of `plan` over `deck` and its children (`decks`, by id; None: every deck).
     Cards left out are left out before the cap, so the cap counts only cards to study."""
-    days = {deck_id: study_day(now, settings.rollover_hour) for deck_id, settings in decks.items()}
+    days = study_days(decks, now)
     match plan:
         case ReviewAhead(ahead):
             review = f"queue = {int(CardState.REVIEW)} AND due <= :today + :ahead"
@@ -72,7 +72,7 @@ def requeued(
 ) -> ReviewQueue:
     """The cards still in a session's `queue`, read again (those suspended or buried since
     left out), each in its state's list."""
-    days = {deck_id: study_day(now, settings.rollover_hour) for deck_id, settings in decks.items()}
+    days = study_days(decks, now)
     ids = [card.id for card in (*queue.learning, *queue.reviews, *queue.new)]
     return ReviewQueue.of(_studiable(conn, ids, days))
 
