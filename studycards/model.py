@@ -488,6 +488,7 @@ class Chosen:
 
 
 CustomStudy = ExtraNew | ReviewAhead | Forgotten | Cram | Chosen
+MOST_CUSTOM_DAYS = 36500  # the largest count or days a custom study takes: beyond, a typing slip
 
 
 def reschedules(plan: CustomStudy | None) -> bool:

@@ -535,7 +535,9 @@ def evaluate_command(
 
 
 def _days_option(name: str, help: str, metavar: str = "DAYS") -> Any:
-    return typer.Option(name, help=help, metavar=metavar, min=1, max=36500)
+    from studycards.model import MOST_CUSTOM_DAYS
+
+    return typer.Option(name, help=help, metavar=metavar, min=1, max=MOST_CUSTOM_DAYS)
 
 
 @app.command("review")

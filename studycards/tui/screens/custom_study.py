@@ -14,11 +14,17 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, RadioButton, RadioSet
 
 from studycards.errors import SearchError
-from studycards.model import Chosen, Cram, CustomStudy, ExtraNew, Forgotten, ReviewAhead
+from studycards.model import (
+    MOST_CUSTOM_DAYS,
+    Chosen,
+    Cram,
+    CustomStudy,
+    ExtraNew,
+    Forgotten,
+    ReviewAhead,
+)
 from studycards.search import parse_query
 from studycards.text import plural, printable, shorten
-
-MAX_DAYS = 36500  # a number beyond this is a typing slip, not a plan
 
 
 def plan_label(plan: CustomStudy) -> str:
@@ -63,10 +69,10 @@ def parse_plan(choice: int, value: str) -> CustomStudy:
             raise ValueError(str(err)) from None
         return Cram(value)
     if (
-        not (value.isdecimal() and len(value) <= len(str(MAX_DAYS)))
-        or not 1 <= int(value) <= MAX_DAYS
+        not (value.isdecimal() and len(value) <= len(str(MOST_CUSTOM_DAYS)))
+        or not 1 <= int(value) <= MOST_CUSTOM_DAYS
     ):
-        raise ValueError(f"type a whole number from 1 to {MAX_DAYS}")
+        raise ValueError(f"type a whole number from 1 to {MOST_CUSTOM_DAYS}")
     return (ExtraNew, ReviewAhead, Forgotten)[choice](int(value))
 
 
